@@ -1,0 +1,74 @@
+/** `smallnets train <lenet300|lenet5>`: train a LeNet on the MNIST split and save it. */
+import type { Command } from 'commander';
+import { addCommand } from './command.js';
+import { positiveInt, positiveNumber, oneOf } from './options.js';
+import { LENET_NAMES, buildLeNet, type LeNetName } from '../models/lenet.js';
+import { loadMnist } from '../data/mnist.js';
+import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
+import { evaluateAccuracy } from '../training/evaluate.js';
+import { checkOutDir, saveModel } from '../models/io.js';
+import { log } from './output.js';
+
+interface TrainFlags {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  out?: string;
+  force?: boolean;
+}
+
+/** Default epochs: enough for the accuracy targets (LeNet-5 ≥ 98.5%, LeNet-300-100 ≥ 96.5%). */
+export const DEFAULT_EPOCHS = 5;
+
+export function register(program: Command): void {
+  addCommand<TrainFlags>(
+    program,
+    'train',
+    (cmd) =>
+      cmd
+        .description('train a LeNet on the fixed 8,000/2,000 MNIST split and save it (TF.js LayersModel)')
+        .argument('<model>', `model to train: ${LENET_NAMES.join(' | ')}`, oneOf('model', LENET_NAMES))
+        .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), DEFAULT_EPOCHS)
+        .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
+        .option('--lr <x>', 'Adam learning rate', positiveNumber('--lr'), TRAIN_DEFAULTS.learningRate)
+        .option('--out <dir>', 'output directory (default: out/<model>)')
+        .option('--force', 'replace a non-empty --out directory'),
+    async ([name], flags) => {
+      const modelName = name as LeNetName;
+      const out = flags.out ?? `out/${modelName}`;
+      await checkOutDir(out, flags.force);
+      const { train, test } = loadMnist();
+      const seed = flags.seed ?? TRAIN_DEFAULTS.seed;
+      const model = buildLeNet(modelName, seed);
+      const result = trainModel(model, train, {
+        epochs: flags.epochs,
+        batchSize: flags.batchSize,
+        learningRate: flags.lr,
+        schedule: 'cosine',
+        seed,
+        label: modelName,
+      });
+      const testAccuracy = evaluateAccuracy(model, test);
+      const bytes = await saveModel(model, out, { force: flags.force });
+      log(
+        `${modelName}: ${model.countParams().toLocaleString('en-US')} params, test accuracy ${(testAccuracy * 100).toFixed(2)}%, ` +
+          `${result.seconds.toFixed(1)} s (${Math.round(result.imagesPerSecond)} images/s), saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
+      );
+      return {
+        command: 'train',
+        model: modelName,
+        params: model.countParams(),
+        epochs: flags.epochs,
+        testAccuracy,
+        seconds: round(result.seconds, 2),
+        imagesPerSecond: Math.round(result.imagesPerSecond),
+        out,
+      };
+    },
+  );
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,56 @@
+/**
+ * Per-epoch progress bars on stderr (cli-progress). Silent when stderr is not a TTY unless forced,
+ * in which case one summary line per epoch is printed instead — logs stay readable in CI.
+ */
+import cliProgress from 'cli-progress';
+
+export interface EpochProgress {
+  update(done: number, metrics: { loss: number; accuracy: number; imagesPerSecond: number }): void;
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  /** Show anything at all (default true). */
+  enabled?: boolean;
+  label?: string;
+}
+
+export function epochProgress(epoch: number, epochs: number, total: number, options: ProgressOptions = {}): EpochProgress {
+  const label = options.label ? `${options.label} ` : '';
+  if (options.enabled === false) return { update() {}, stop() {} };
+  let last = { loss: 0, accuracy: 0, imagesPerSecond: 0 };
+  if (!process.stderr.isTTY) {
+    return {
+      update(_done, metrics) {
+        last = metrics;
+      },
+      stop() {
+        process.stderr.write(
+          `${label}epoch ${epoch}/${epochs}: loss ${last.loss.toFixed(4)} acc ${last.accuracy.toFixed(4)} ${Math.round(last.imagesPerSecond)} img/s\n`,
+        );
+      },
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label}epoch ${epoch}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {ips} img/s`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { loss: '-', acc: '-', ips: '-' });
+  return {
+    update(done, metrics) {
+      bar.update(done, {
+        loss: metrics.loss.toFixed(4),
+        acc: metrics.accuracy.toFixed(4),
+        ips: Math.round(metrics.imagesPerSecond),
+      });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

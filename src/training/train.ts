@@ -1,0 +1,155 @@
+/**
+ * The training loop every technique reuses: pruning re-applies masks in `afterStep`, QAT and
+ * clustering train their own wrapper weights, distillation swaps the loss.
+ *
+ * A custom loop rather than `model.fit`: the data stay on the backend as one tensor and each batch
+ * is a gather, `afterStep` runs after every optimizer step, the loss is pluggable, and the
+ * shuffling is our seeded PRNG, so a run is reproducible from `seed`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { IMAGE_SIZE, NUM_CLASSES, type Split } from '../data/mnist.js';
+import { mulberry32, shuffleInPlace } from '../data/random.js';
+import { epochProgress } from './progress.js';
+import { usageCheck } from '../cli/errors.js';
+
+export type OptimizerName = 'adam' | 'sgd' | 'momentum';
+
+/** A loss over a batch: `xs` images as the model takes them, `ys` one-hot labels. */
+export type LossFn = (model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor2D) => { loss: tf.Scalar; outputs: tf.Tensor };
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Learning-rate schedule over the whole run: constant, or cosine decay to 0. */
+  schedule?: 'constant' | 'cosine';
+  optimizer?: OptimizerName;
+  seed?: number;
+  /** Runs after every optimizer step, with the 1-based global step. */
+  afterStep?: (step: number) => void;
+  /** Runs before every optimizer step (e.g. pruning schedules update masks here). */
+  beforeStep?: (step: number) => void;
+  loss?: LossFn;
+  /** Show per-epoch progress on stderr (default true). */
+  progress?: boolean;
+  /** Prefix for progress lines, e.g. the technique name. */
+  label?: string;
+}
+
+export interface TrainResult {
+  seconds: number;
+  imagesPerSecond: number;
+  steps: number;
+  /** Mean training loss and accuracy per epoch. */
+  history: Array<{ loss: number; accuracy: number }>;
+}
+
+export const TRAIN_DEFAULTS = { batchSize: 64, learningRate: 1e-3, optimizer: 'adam' as OptimizerName, seed: 1 };
+
+/** Cross-entropy on the model's softmax output (clipped so log never sees 0). */
+export const crossEntropyLoss: LossFn = (model, xs, ys) => {
+  const outputs = model.apply(xs, { training: true }) as tf.Tensor;
+  const clipped = tf.clipByValue(outputs, 1e-7, 1);
+  const loss = tf.neg(tf.mean(tf.sum(tf.mul(ys, tf.log(clipped)), -1))) as tf.Scalar;
+  return { loss, outputs };
+};
+
+export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(learningRate);
+    case 'sgd':
+      return tf.train.sgd(learningRate);
+    case 'momentum':
+      return tf.train.momentum(learningRate, 0.9);
+  }
+}
+
+export function validateTrainOptions(options: TrainOptions): void {
+  usageCheck(Number.isInteger(options.epochs) && options.epochs >= 1, () => `--epochs must be a positive integer, got ${options.epochs}`);
+  const batch = options.batchSize ?? TRAIN_DEFAULTS.batchSize;
+  usageCheck(Number.isInteger(batch) && batch >= 1, () => `--batch-size must be a positive integer, got ${batch}`);
+  const lr = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
+  usageCheck(Number.isFinite(lr) && lr > 0, () => `--lr must be a positive number, got ${lr}`);
+}
+
+/** Train `model` in place on `split`. */
+export function trainModel(model: tfl.LayersModel, split: Split, options: TrainOptions): TrainResult {
+  validateTrainOptions(options);
+  const batchSize = Math.min(options.batchSize ?? TRAIN_DEFAULTS.batchSize, split.count);
+  const baseLr = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
+  const optimizer = makeOptimizer(options.optimizer ?? TRAIN_DEFAULTS.optimizer, baseLr);
+  const lossFn = options.loss ?? crossEntropyLoss;
+  const random = mulberry32(options.seed ?? TRAIN_DEFAULTS.seed);
+  const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const stepsPerEpoch = Math.ceil(split.count / batchSize);
+  const totalSteps = stepsPerEpoch * options.epochs;
+  const imageShape = model.inputs[0]!.shape.slice(1) as number[];
+
+  const allXs = tf.tensor(split.images, [split.count, ...imageShape]);
+  const allYs = tf.tidy(() => tf.oneHot(tf.tensor1d(split.labels, 'int32'), NUM_CLASSES).toFloat());
+  const order = Array.from({ length: split.count }, (_, i) => i);
+  const history: TrainResult['history'] = [];
+  const started = performance.now();
+  let step = 0;
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      shuffleInPlace(order, random);
+      const bar = epochProgress(epoch, options.epochs, split.count, { enabled: options.progress, label: options.label });
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (let b = 0; b < stepsPerEpoch; b++) {
+        const indices = order.slice(b * batchSize, Math.min((b + 1) * batchSize, split.count));
+        step++;
+        if (options.schedule === 'cosine') setLearningRate(optimizer, baseLr * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / totalSteps)));
+        options.beforeStep?.(step);
+        const [batchLoss, batchCorrect] = tf.tidy(() => {
+          const idx = tf.tensor1d(indices, 'int32');
+          const xs = tf.gather(allXs, idx);
+          const ys = tf.gather(allYs, idx) as tf.Tensor2D;
+          let outputs: tf.Tensor | undefined;
+          const cost = optimizer.minimize(
+            () => {
+              const result = lossFn(model, xs, ys);
+              outputs = tf.keep(result.outputs);
+              return result.loss;
+            },
+            true,
+            variables,
+          )!;
+          const hits = tf.sum(tf.cast(tf.equal(tf.argMax(outputs!, -1), tf.argMax(ys, -1)), 'int32'));
+          const values: [number, number] = [cost.dataSync()[0]!, hits.dataSync()[0]!];
+          outputs!.dispose();
+          return values;
+        });
+        options.afterStep?.(step);
+        lossSum += batchLoss * indices.length;
+        correct += batchCorrect;
+        seen += indices.length;
+        bar.update(seen, {
+          loss: lossSum / seen,
+          accuracy: correct / seen,
+          imagesPerSecond: seen / ((performance.now() - epochStart) / 1000),
+        });
+      }
+      bar.stop();
+      history.push({ loss: lossSum / seen, accuracy: correct / seen });
+    }
+  } finally {
+    allXs.dispose();
+    allYs.dispose();
+    optimizer.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, imagesPerSecond: (split.count * options.epochs) / seconds, steps: step, history };
+}
+
+function setLearningRate(optimizer: tf.Optimizer, value: number): void {
+  // tfjs optimizers read `learningRate` on every applyGradients call; it is not exposed as settable.
+  (optimizer as unknown as { learningRate: number }).learningRate = value;
+}
+
+export { IMAGE_SIZE };
