@@ -51,9 +51,9 @@ describe('DepthwiseConv2dNative gradients on wasm match the cpu backend', () => 
       );
       // tfjs's own gradient refuses dilation > 1, so call the backprop kernels directly.
       const { wasm, cpu } = await onBothBackends([c.x, c.f, probe], (x, f, dy) => {
-        const attrs = { strides: [c.s, c.s], dilations: [c.d, c.d], pad: c.p, dimRoundingMode: undefined };
-        const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy!, filter: f! }, { ...attrs, inputShape: c.x }) as tf.Tensor;
-        const df = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: x!, dy: dy! }, { ...attrs, filterShape: c.f }) as tf.Tensor;
+        const attrs = { strides: [c.s, c.s], dilations: [c.d, c.d], pad: c.p };
+        const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy!, filter: f! }, { ...attrs, inputShape: c.x } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const df = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: x!, dy: dy! }, { ...attrs, filterShape: c.f } as unknown as tf.NamedAttrMap) as tf.Tensor;
         return [dx, df];
       });
       expect(maxRelativeError(wasm[0]!, cpu[0]!)).toBeLessThan(1e-4);
@@ -69,9 +69,9 @@ describe('DepthwiseConv2dNative gradients on wasm match the cpu backend', () => 
         () => tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, 1, c.p, 'NHWC', c.d).shape,
       );
       const { wasm } = await onBothBackends([c.x, c.f, probe], (x, f, dy) => {
-        const attrs = { strides: [1, 1], dilations: [c.d, c.d], pad: c.p, dimRoundingMode: undefined };
-        const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy!, filter: f! }, { ...attrs, inputShape: c.x }) as tf.Tensor;
-        const df = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: x!, dy: dy! }, { ...attrs, filterShape: c.f }) as tf.Tensor;
+        const attrs = { strides: [1, 1], dilations: [c.d, c.d], pad: c.p };
+        const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy!, filter: f! }, { ...attrs, inputShape: c.x } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const df = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: x!, dy: dy! }, { ...attrs, filterShape: c.f } as unknown as tf.NamedAttrMap) as tf.Tensor;
         return [dx, df];
       });
       const { cpu } = await onBothBackends([c.x, c.f, probe], (x, f, dy) => {

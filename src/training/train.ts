@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { IMAGE_SIZE, NUM_CLASSES, type Split } from '../data/mnist.js';
 import { mulberry32, shuffleInPlace } from '../data/random.js';
+import { shiftedBatch } from '../data/augment.js';
 import { epochProgress } from './progress.js';
 import { usageCheck } from '../cli/errors.js';
 
@@ -35,6 +36,8 @@ export interface TrainOptions {
   progress?: boolean;
   /** Prefix for progress lines, e.g. the technique name. */
   label?: string;
+  /** Random translations of up to `maxShift` pixels per training image (0 = none). */
+  augment?: { maxShift: number };
 }
 
 export interface TrainResult {
@@ -86,6 +89,7 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
   const stepsPerEpoch = Math.ceil(split.count / batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const imageShape = model.inputs[0]!.shape.slice(1) as number[];
+  const maxShift = options.augment?.maxShift ?? 0;
 
   const allXs = tf.tensor(split.images, [split.count, ...imageShape]);
   const allYs = tf.tidy(() => tf.oneHot(tf.tensor1d(split.labels, 'int32'), NUM_CLASSES).toFloat());
@@ -108,7 +112,9 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
         options.beforeStep?.(step);
         const [batchLoss, batchCorrect] = tf.tidy(() => {
           const idx = tf.tensor1d(indices, 'int32');
-          const xs = tf.gather(allXs, idx);
+          const xs = maxShift > 0
+            ? tf.tensor(shiftedBatch(split.images, indices, maxShift, random), [indices.length, ...imageShape])
+            : tf.gather(allXs, idx);
           const ys = tf.gather(allYs, idx) as tf.Tensor2D;
           let outputs: tf.Tensor | undefined;
           const cost = optimizer.minimize(

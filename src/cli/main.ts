@@ -1,0 +1,55 @@
+/**
+ * The `smallnets` command line. Parsing and help come from commander; every command lives in its
+ * own file and registers itself here. Errors become one line on stderr and an exit code:
+ * 2 for usage errors (bad flags or values), 1 for runtime failures; stack traces only with --debug.
+ */
+import { Command, CommanderError } from 'commander';
+import { RuntimeError, UsageError } from './errors.js';
+import { register as registerTrain } from './train.js';
+import { register as registerEvaluate } from './evaluate.js';
+import { register as registerDemo } from './demo.js';
+import { register as registerSummary } from './summary.js';
+
+export function buildProgram(): Command {
+  const program = new Command('smallnets')
+    .description('Make convolutional neural networks smaller and faster: prune, quantize, cluster, restructure, measure.')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerTrain(program);
+  registerEvaluate(program);
+  registerDemo(program);
+  registerSummary(program);
+  program.commands.forEach((cmd) => cmd.exitOverride());
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const program = buildProgram();
+  program.configureOutput({
+    writeErr: (text) => process.stderr.write(text),
+    outputError: (text, write) => write(text.split('\n')[0]!.replace(/^error: /, 'smallnets: ') + '\n'),
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    return reportError(error, debug);
+  }
+}
+
+function reportError(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version requests end through here too, successfully.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    if (error.exitCode === 0) return 0;
+    return 2; // commander already printed its one-line message
+  }
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  process.stderr.write(`smallnets: ${message}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (error instanceof UsageError) return 2;
+  if (error instanceof RuntimeError) return 1;
+  return 1;
+}

@@ -1,0 +1,84 @@
+/**
+ * `smallnets summary MODEL [--storage S] [--sram-kib N] [--all] [--json]`: per-layer output shape,
+ * params, MACs, stored bytes and energy per inference (docs/energy.md), with totals.
+ *
+ * MODEL is a TF.js model directory, model.json or URL (sized by its weights manifest: the dtypes
+ * and converter quantization actually stored), or a zoo spec (lenet5, mobilenet_v1:0.25:128, …;
+ * float32). `--storage` replaces the stored format with a what-if: float16, uint8, int8, deep:32:5.
+ */
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Command } from 'commander';
+import { describeModel } from '../analysis/describe.js';
+import { DEFAULT_SRAM_BYTES } from '../analysis/energy.js';
+import { storagePlanFromManifest } from '../analysis/manifest.js';
+import { STORAGE_FORMS, parseStorageSpec, type StoragePlan, type StorageSpec } from '../analysis/storage.js';
+import { summarizeDescription, type ModelSummary } from '../analysis/summary.js';
+import { renderSummaryTable } from '../analysis/table.js';
+import { loadModelArtifacts } from '../models/io.js';
+import { ZOO_SPEC_FORMS, buildZooModel, looksLikeZooSpec } from '../models/zoo.js';
+import { addCommand } from './command.js';
+import { RuntimeError } from './errors.js';
+import { nonNegativeInt } from './options.js';
+import { log } from './output.js';
+
+interface SummaryFlags {
+  storage?: StorageSpec;
+  sramKib?: number;
+  all?: boolean;
+}
+
+/** A model to summarize and the storage it is actually saved in (undefined: float32). */
+interface Resolved {
+  model: tfl.LayersModel;
+  stored?: (description: ReturnType<typeof describeModel>) => StoragePlan;
+}
+
+async function resolveModel(location: string): Promise<Resolved> {
+  // An existing path wins over a zoo name, so a directory called "lenet5" still loads.
+  if (looksLikeZooSpec(location) && !existsSync(location)) return { model: buildZooModel(location) };
+  const artifacts = await loadModelArtifacts(location);
+  let model: tfl.LayersModel;
+  try {
+    model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (error) {
+    throw new RuntimeError(`cannot build model from ${location}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const specs = artifacts.weightSpecs ?? [];
+  return { model, stored: (description) => storagePlanFromManifest(specs, description) };
+}
+
+/** Summarize a model location or zoo spec, as the command does. */
+export async function summaryOf(location: string, flags: SummaryFlags = {}): Promise<ModelSummary> {
+  const { model, stored } = await resolveModel(location);
+  try {
+    const description = describeModel(model);
+    const storage = flags.storage ?? stored?.(description);
+    return summarizeDescription(description, {
+      ...(storage === undefined ? {} : { storage }),
+      sramBytes: flags.sramKib === undefined ? DEFAULT_SRAM_BYTES : flags.sramKib * 1024,
+    });
+  } finally {
+    model.dispose();
+  }
+}
+
+export function register(program: Command): void {
+  addCommand<SummaryFlags>(
+    program,
+    'summary',
+    (cmd) =>
+      cmd
+        .description('per-layer output shape, params, multiply-adds, stored bytes and energy per inference (45 nm table)')
+        .argument('<model>', `model directory, model.json, URL, or zoo spec: ${ZOO_SPEC_FORMS.join(', ')}`)
+        .option('--storage <format>', `what-if storage instead of the saved one: ${STORAGE_FORMS.join(', ')}`, parseStorageSpec)
+        .option('--sram-kib <n>', `on-chip SRAM budget for weights in KiB (default ${DEFAULT_SRAM_BYTES / 1024})`, nonNegativeInt('--sram-kib'))
+        .option('--all', 'also list layers without weights or multiply-adds'),
+    async ([location], options) => {
+      const summary = await summaryOf(location!, options);
+      log(renderSummaryTable(summary, { all: options.all === true }));
+      return { command: 'summary', model: location, ...summary };
+    },
+  );
+}

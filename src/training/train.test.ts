@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../engine/backend.js';
+import { loadMnist, head, subset } from '../data/mnist.js';
+import { lenet5, lenet300 } from '../models/lenet.js';
+import { trainModel } from './train.js';
+import { evaluateAccuracy } from './evaluate.js';
+
+describe('training on the wasm backend', () => {
+  beforeAll(() => initBackend('wasm'));
+
+  it('one epoch of LeNet-5 on 1,024 digits reaches well above chance on 500 test digits', () => {
+    const { train, test } = loadMnist();
+    const model = lenet5(1);
+    const result = trainModel(model, head(train, 1024), { epochs: 1, batchSize: 32, learningRate: 2e-3, progress: false });
+    expect(result.steps).toBe(32);
+    expect(evaluateAccuracy(model, head(test, 500))).toBeGreaterThan(0.6);
+  });
+
+  it('is reproducible: the same seed gives the same weights', () => {
+    const { train } = loadMnist();
+    const run = () => {
+      const model = lenet300(5);
+      trainModel(model, head(train, 256), { epochs: 1, seed: 9, progress: false });
+      return model.getWeights()[0]!.dataSync().slice(0, 50);
+    };
+    expect(Array.from(run())).toEqual(Array.from(run()));
+  });
+
+  it('calls beforeStep and afterStep once per optimizer step with the global step', () => {
+    const { train } = loadMnist();
+    const model = lenet300(1);
+    const before: number[] = [];
+    const after: number[] = [];
+    trainModel(model, head(train, 100), {
+      epochs: 2, batchSize: 50, progress: false, beforeStep: (s) => before.push(s), afterStep: (s) => after.push(s),
+    });
+    expect(before).toEqual([1, 2, 3, 4]);
+    expect(after).toEqual([1, 2, 3, 4]);
+  });
+
+  it('rejects bad options with a usage error naming the value', () => {
+    const model = lenet300(1);
+    const split = subset(loadMnist().train, [0, 1]);
+    expect(() => trainModel(model, split, { epochs: 0 })).toThrow(/--epochs must be a positive integer, got 0/);
+    expect(() => trainModel(model, split, { epochs: 1, learningRate: -1 })).toThrow(/--lr must be a positive number/);
+    expect(() => trainModel(model, split, { epochs: 1, batchSize: 1.5 })).toThrow(/--batch-size/);
+  });
+});
