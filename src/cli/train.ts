@@ -1,7 +1,7 @@
 /** `smallnets train <lenet300|lenet5>`: train a LeNet on the MNIST split and save it. */
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
-import { positiveInt, positiveNumber, oneOf } from './options.js';
+import { positiveInt, positiveNumber, nonNegativeInt, oneOf } from './options.js';
 import { LENET_NAMES, buildLeNet, type LeNetName } from '../models/lenet.js';
 import { loadMnist } from '../data/mnist.js';
 import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
@@ -11,14 +11,24 @@ import { log } from './output.js';
 
 interface TrainFlags {
   epochs: number;
-  batchSize: number;
-  lr: number;
+  batchSize?: number;
+  lr?: number;
+  shift: number;
   out?: string;
   force?: boolean;
 }
 
 /** Default epochs: enough for the accuracy targets (LeNet-5 ≥ 98.5%, LeNet-300-100 ≥ 96.5%). */
 export const DEFAULT_EPOCHS = 5;
+
+/**
+ * Per-model recipe (Adam, cosine decay, ±1 px random shifts), chosen by a sweep on the 8,000-digit
+ * split: without the shifts LeNet-5 stays near 97.9% and LeNet-300-100 near 95.5% after 5 epochs.
+ */
+export const LENET_RECIPES: Record<LeNetName, { learningRate: number; batchSize: number; maxShift: number }> = {
+  lenet5: { learningRate: 2e-3, batchSize: 64, maxShift: 1 },
+  lenet300: { learningRate: 3e-3, batchSize: 64, maxShift: 1 },
+};
 
 export function register(program: Command): void {
   addCommand<TrainFlags>(
@@ -29,8 +39,9 @@ export function register(program: Command): void {
         .description('train a LeNet on the fixed 8,000/2,000 MNIST split and save it (TF.js LayersModel)')
         .argument('<model>', `model to train: ${LENET_NAMES.join(' | ')}`, oneOf('model', LENET_NAMES))
         .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), DEFAULT_EPOCHS)
-        .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
-        .option('--lr <x>', 'Adam learning rate', positiveNumber('--lr'), TRAIN_DEFAULTS.learningRate)
+        .option('--batch-size <n>', 'images per step (default: 64)', positiveInt('--batch-size'))
+        .option('--lr <x>', 'peak Adam learning rate, cosine-decayed (default: 0.002 lenet5, 0.003 lenet300)', positiveNumber('--lr'))
+        .option('--shift <pixels>', 'random training-image shifts of up to this many pixels (0 = off)', nonNegativeInt('--shift'), 1)
         .option('--out <dir>', 'output directory (default: out/<model>)')
         .option('--force', 'replace a non-empty --out directory'),
     async ([name], flags) => {
@@ -40,10 +51,12 @@ export function register(program: Command): void {
       const { train, test } = loadMnist();
       const seed = flags.seed ?? TRAIN_DEFAULTS.seed;
       const model = buildLeNet(modelName, seed);
+      const recipe = LENET_RECIPES[modelName];
       const result = trainModel(model, train, {
         epochs: flags.epochs,
-        batchSize: flags.batchSize,
-        learningRate: flags.lr,
+        batchSize: flags.batchSize ?? recipe.batchSize,
+        learningRate: flags.lr ?? recipe.learningRate,
+        augment: { maxShift: flags.shift },
         schedule: 'cosine',
         seed,
         label: modelName,
