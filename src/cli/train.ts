@@ -7,6 +7,7 @@ import { loadMnist } from '../data/mnist.js';
 import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { checkOutDir, saveModel } from '../models/io.js';
+import { startWorkerIfUseful, withWorker } from '../training/threads.js';
 import { log } from './output.js';
 
 interface TrainFlags {
@@ -14,6 +15,7 @@ interface TrainFlags {
   batchSize?: number;
   lr?: number;
   shift: number;
+  threads: number;
   out?: string;
   force?: boolean;
 }
@@ -42,6 +44,7 @@ export function register(program: Command): void {
         .option('--batch-size <n>', 'images per step (default: 64)', positiveInt('--batch-size'))
         .option('--lr <x>', 'peak Adam learning rate, cosine-decayed (default: 0.002 lenet5, 0.003 lenet300)', positiveNumber('--lr'))
         .option('--shift <pixels>', 'random training-image shifts of up to this many pixels (0 = off)', nonNegativeInt('--shift'), 1)
+        .option('--threads <n>', 'threads to train on: 2 splits each batch with a worker thread', positiveInt('--threads'), 2)
         .option('--out <dir>', 'output directory (default: out/<model>)')
         .option('--force', 'replace a non-empty --out directory'),
     async ([name], flags) => {
@@ -52,15 +55,19 @@ export function register(program: Command): void {
       const seed = flags.seed ?? TRAIN_DEFAULTS.seed;
       const model = buildLeNet(modelName, seed);
       const recipe = LENET_RECIPES[modelName];
-      const result = trainModel(model, train, {
+      const batchSize = flags.batchSize ?? recipe.batchSize;
+      const worker = await startWorkerIfUseful(model, flags.threads, batchSize);
+      const result = withWorker(worker, () => trainModel(model, train, {
         epochs: flags.epochs,
-        batchSize: flags.batchSize ?? recipe.batchSize,
+        batchSize,
         learningRate: flags.lr ?? recipe.learningRate,
         augment: { maxShift: flags.shift },
         schedule: 'cosine',
         seed,
         label: modelName,
-      });
+        parallel: worker,
+      }));
+      await worker?.close();
       const testAccuracy = evaluateAccuracy(model, test);
       const bytes = await saveModel(model, out, { force: flags.force });
       log(

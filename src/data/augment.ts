@@ -18,8 +18,9 @@ export function shiftedBatch(
 ): Float32Array {
   out.fill(0, 0, indices.length * PIXELS);
   for (let i = 0; i < indices.length; i++) {
-    const dy = Math.floor(random() * (2 * maxShift + 1)) - maxShift;
-    const dx = Math.floor(random() * (2 * maxShift + 1)) - maxShift;
+    // No draws without shifts, so shift 0 leaves the caller's random stream untouched.
+    const dy = maxShift > 0 ? Math.floor(random() * (2 * maxShift + 1)) - maxShift : 0;
+    const dx = maxShift > 0 ? Math.floor(random() * (2 * maxShift + 1)) - maxShift : 0;
     const src = indices[i]! * PIXELS;
     const dst = i * PIXELS;
     const x0 = Math.max(0, dx);

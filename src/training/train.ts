@@ -12,6 +12,7 @@ import { IMAGE_SIZE, NUM_CLASSES, type Split } from '../data/mnist.js';
 import { mulberry32, shuffleInPlace } from '../data/random.js';
 import { shiftedBatch } from '../data/augment.js';
 import { epochProgress } from './progress.js';
+import type { GradientWorker } from './data-parallel.js';
 import { usageCheck } from '../cli/errors.js';
 
 export type OptimizerName = 'adam' | 'sgd' | 'momentum';
@@ -38,6 +39,11 @@ export interface TrainOptions {
   label?: string;
   /** Random translations of up to `maxShift` pixels per training image (0 = none). */
   augment?: { maxShift: number };
+  /**
+   * A started data-parallel worker (./data-parallel.ts): each batch is split between this thread and
+   * the worker. Only for stock-layer models with the default loss.
+   */
+  parallel?: GradientWorker;
 }
 
 export interface TrainResult {
@@ -84,7 +90,9 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
   const baseLr = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
   const optimizer = makeOptimizer(options.optimizer ?? TRAIN_DEFAULTS.optimizer, baseLr);
   const random = mulberry32(options.seed ?? TRAIN_DEFAULTS.seed);
+  if (options.parallel && options.loss) throw new Error('data-parallel training supports only the default loss');
   const step_ = createTrainStep(model, optimizer, options.loss ?? crossEntropyLoss);
+  const parallelStep = options.parallel ? createParallelStep(model, optimizer, options.parallel) : undefined;
   const stepsPerEpoch = Math.ceil(split.count / batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const imageShape = model.inputs[0]!.shape.slice(1) as number[];
@@ -109,7 +117,9 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
         step++;
         if (options.schedule === 'cosine') setLearningRate(optimizer, baseLr * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / totalSteps)));
         options.beforeStep?.(step);
-        const [batchLoss, batchCorrect] = tf.tidy(() => {
+        const [batchLoss, batchCorrect] = parallelStep
+          ? parallelStep(shiftedBatch(split.images, indices, maxShift, random), indices.map((i) => split.labels[i]!), imageShape)
+          : tf.tidy(() => {
           const idx = tf.tensor1d(indices, 'int32');
           const xs = maxShift > 0
             ? tf.tensor(shiftedBatch(split.images, indices, maxShift, random), [indices.length, ...imageShape])
@@ -166,6 +176,52 @@ export function createTrainStep(
       outputs!.dispose();
       return values;
     });
+}
+
+/**
+ * One optimizer step with the batch split between this thread and a data-parallel worker: both
+ * compute gradients of their half's mean loss, the halves are averaged with their sizes as weights
+ * (which equals the gradient of the whole batch's mean), and this thread applies the optimizer.
+ */
+export function createParallelStep(
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  worker: GradientWorker,
+): (pixels: Float32Array, labels: number[], imageShape: number[]) => [number, number] {
+  const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const numClasses = model.outputs[0]!.shape[1] as number;
+  return (pixels, labels, imageShape) => {
+    const n = labels.length;
+    const perImage = pixels.length / n;
+    const theirs = Math.floor(n / 2);
+    const mine = n - theirs;
+    worker.publishWeights(model);
+    if (theirs > 0) worker.begin(pixels.subarray(mine * perImage), labels.slice(mine));
+    return tf.tidy(() => {
+      const xs = tf.tensor(pixels.subarray(0, mine * perImage), [mine, ...imageShape]);
+      const ys = tf.oneHot(tf.tensor1d(labels.slice(0, mine), 'int32'), numClasses).toFloat() as tf.Tensor2D;
+      let outputs: tf.Tensor | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const r = crossEntropyLoss(model, xs, ys);
+        outputs = tf.keep(r.outputs);
+        return r.loss;
+      }, variables);
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(outputs!, -1), tf.argMax(ys, -1)), 'int32')).dataSync()[0]!;
+      outputs!.dispose();
+      const myLoss = value.dataSync()[0]!;
+      if (theirs === 0) {
+        optimizer.applyGradients(grads);
+        return [myLoss, hits];
+      }
+      const other = worker.finish();
+      const combined: tf.NamedTensorMap = {};
+      variables.forEach((v, i) => {
+        combined[v.name] = tf.add(tf.mul(grads[v.name]!, mine / n), tf.mul(tf.tensor(other.grads[i]!, v.shape), theirs / n));
+      });
+      optimizer.applyGradients(combined);
+      return [(myLoss * mine + other.loss * theirs) / n, hits + other.correct];
+    });
+  };
 }
 
 function setLearningRate(optimizer: tf.Optimizer, value: number): void {
