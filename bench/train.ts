@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '../src/engine/backend.js';
 import { lenet5 } from '../src/models/lenet.js';
-import { createTrainStep, makeOptimizer } from '../src/training/train.js';
+import { createParallelStep, createTrainStep, makeOptimizer } from '../src/training/train.js';
+import { GradientWorker } from '../src/training/data-parallel.js';
 import { renderTable } from '../src/cli/output.js';
 
 const args = process.argv.slice(2);
@@ -30,11 +31,28 @@ function randomBatch(n: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
   }));
 }
 
-async function measureTfjs(backend: BackendName, trainSteps: number, warmup: number, latencyReps: { batch1: number; batch64: number }) {
+async function measureTfjs(
+  backend: BackendName,
+  trainSteps: number,
+  warmup: number,
+  latencyReps: { batch1: number; batch64: number },
+  threads = 1,
+) {
   await initBackend(backend);
   const model = lenet5(1);
-  const step = createTrainStep(model, makeOptimizer('adam', 1e-3));
   const { xs, ys } = randomBatch(BATCH);
+  const worker = threads === 2 ? await GradientWorker.start(model, BATCH) : undefined;
+  const step = worker
+    ? (() => {
+        const parallel = createParallelStep(model, makeOptimizer('adam', 1e-3), worker);
+        const pixels = xs.dataSync() as Float32Array;
+        const labels = Array.from(tf.argMax(ys, -1).dataSync());
+        return () => parallel(pixels, labels, [28, 28, 1]);
+      })()
+    : (() => {
+        const single = createTrainStep(model, makeOptimizer('adam', 1e-3));
+        return (a: tf.Tensor, b: tf.Tensor2D) => single(a, b);
+      })();
   for (let i = 0; i < warmup; i++) step(xs, ys);
   const times: number[] = [];
   for (let i = 0; i < trainSteps; i++) {
@@ -63,6 +81,7 @@ async function measureTfjs(backend: BackendName, trainSteps: number, warmup: num
     latencyMsBatch64: latency(BATCH, latencyReps.batch64),
   };
   tf.dispose([xs, ys]);
+  await worker?.close();
   model.dispose();
   return result;
 }
@@ -79,15 +98,18 @@ function measurePytorch(): { imagesPerSecond: number; stepMs: number; latencyMsB
 }
 
 process.stderr.write(`LeNet-5, batch ${BATCH}: ${WARMUP} warm-up steps, median of ${steps} timed steps\n`);
-const smallnets = await measureTfjs('wasm', steps, WARMUP, { batch1: 50, batch64: 20 });
-process.stderr.write(`smallnets (wasm): ${smallnets.stepMs.toFixed(1)} ms/step\n`);
+const smallnets1 = await measureTfjs('wasm', steps, WARMUP, { batch1: 50, batch64: 20 });
+process.stderr.write(`smallnets (wasm, 1 thread): ${smallnets1.stepMs.toFixed(1)} ms/step\n`);
+const smallnets = await measureTfjs('wasm', steps, WARMUP, { batch1: 50, batch64: 20 }, 2);
+process.stderr.write(`smallnets (wasm, 2 threads): ${smallnets.stepMs.toFixed(1)} ms/step\n`);
 // The stock cpu backend takes ~20 s per training step: one warm-up step and one timed one.
 const tfjsCpu = await measureTfjs('cpu', 1, 1, { batch1: 5, batch64: 1 });
 process.stderr.write(`tfjs cpu: ${tfjsCpu.stepMs.toFixed(0)} ms/step\n`);
 const pytorch = measurePytorch();
 
 const rows = [
-  ['smallnets (tfjs wasm + smallnets kernels, 1 thread)', smallnets],
+  ['smallnets (wasm + smallnets kernels, 2 threads, data-parallel)', smallnets],
+  ['smallnets (wasm + smallnets kernels, 1 thread)', smallnets1],
   ['TF.js stock cpu backend', tfjsCpu],
   ...(pytorch ? [[`PyTorch ${pytorch.torch} CPU, 2 threads`, pytorch] as const] : []),
 ] as const;
@@ -106,6 +128,7 @@ process.stderr.write(
 );
 const result = {
   smallnetsImagesPerSecond: Math.round(smallnets.imagesPerSecond),
+  smallnetsOneThreadImagesPerSecond: Math.round(smallnets1.imagesPerSecond),
   tfjsCpuImagesPerSecond: Number(tfjsCpu.imagesPerSecond.toFixed(2)),
   pytorchImagesPerSecond: pytorch ? Math.round(pytorch.imagesPerSecond) : null,
   ratioVsPytorch: pytorch ? Number((smallnets.imagesPerSecond / pytorch.imagesPerSecond).toFixed(3)) : null,

@@ -9,6 +9,7 @@ import { register as registerTrain } from './train.js';
 import { register as registerEvaluate } from './evaluate.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerSummary } from './summary.js';
+import { register as registerDecompress } from './decompress.js';
 
 export function buildProgram(): Command {
   const program = new Command('smallnets')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerDemo(program);
   registerSummary(program);
+  registerDecompress(program);
   program.commands.forEach((cmd) => cmd.exitOverride());
   return program;
 }

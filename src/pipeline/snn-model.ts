@@ -1,0 +1,79 @@
+/**
+ * TF.js glue for the .snn container: a tf.layers model (plus per-weight encoding hints from
+ * pruning/clustering/quantization) becomes an SnnModel, and an SnnModel becomes TF.js artifacts or a
+ * tf.layers model again. The container itself (src/format) knows nothing of TF.js.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { decodeSnn, encodeSnnWithReport, encodeTensorAuto, type EncodingHint } from '../format/index.js';
+import type { JsonObject, SnnModel, SnnReport } from '../format/spec.js';
+import { modelArtifacts } from '../models/io.js';
+import { RuntimeError } from '../cli/errors.js';
+
+/** .snn files larger than this are refused before reading (the LeNets compress to kilobytes). */
+const MAX_SNN_FILE_BYTES = 1 << 30;
+
+/** Weight name (e.g. `conv1/kernel`) → how to encode it. Weights without a hint are stored float32. */
+export type EncodingHints = Record<string, EncodingHint>;
+
+/** Encode a model; returns the file bytes and the writer's per-tensor size report. */
+export async function encodeModel(
+  model: tfl.LayersModel,
+  hints: EncodingHints = {},
+  metadata: JsonObject | null = null,
+): Promise<{ bytes: Uint8Array; report: SnnReport; snn: SnnModel }> {
+  const artifacts = await modelArtifacts(model);
+  const data = new Float32Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData!));
+  let offset = 0;
+  const tensors = (artifacts.weightSpecs ?? []).map((spec) => {
+    if (spec.dtype !== 'float32') throw new RuntimeError(`weight ${spec.name} has dtype ${spec.dtype}; only float32 weights are encoded`);
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const values = data.slice(offset, offset + size);
+    offset += size;
+    return encodeTensorAuto(spec.name, values, spec.shape, hints[spec.name] ?? {});
+  });
+  const snn: SnnModel = { topology: artifacts.modelTopology as JsonObject, metadata, tensors };
+  const { bytes, report } = encodeSnnWithReport(snn);
+  return { bytes, report, snn };
+}
+
+/** TF.js artifacts (topology + float32 weights) of a decoded .snn. */
+export function snnToArtifacts(snn: SnnModel): tf.io.ModelArtifacts {
+  if (!snn.topology) throw new RuntimeError('the .snn file has no model topology');
+  const total = snn.tensors.reduce((sum, t) => sum + t.values.length, 0);
+  const data = new Float32Array(total);
+  let offset = 0;
+  const weightSpecs = snn.tensors.map((t) => {
+    data.set(t.values, offset);
+    offset += t.values.length;
+    return { name: t.name, shape: [...t.shape], dtype: 'float32' as const };
+  });
+  return { modelTopology: snn.topology, weightSpecs, weightData: data.buffer };
+}
+
+/** Build the tf.layers model a decoded .snn describes. */
+export async function snnToLayersModel(snn: SnnModel): Promise<tfl.LayersModel> {
+  try {
+    return await tfl.loadLayersModel(tf.io.fromMemory(snnToArtifacts(snn)));
+  } catch (error) {
+    if (error instanceof RuntimeError) throw error;
+    throw new RuntimeError(`the .snn file's topology and weights do not form a model: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Read and decode a .snn file (checksum, version and every size verified by the reader). */
+export async function readSnnFile(path: string): Promise<SnnModel> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw new RuntimeError(`${path} does not exist`);
+  }
+  if (size > MAX_SNN_FILE_BYTES) throw new RuntimeError(`${path} is ${size} bytes, larger than smallnets reads`);
+  return decodeSnn(new Uint8Array(await readFile(path)));
+}
+
+export async function loadSnnModel(path: string): Promise<tfl.LayersModel> {
+  return snnToLayersModel(await readSnnFile(path));
+}
