@@ -10,17 +10,24 @@ import { register as registerEvaluate } from './evaluate.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerSummary } from './summary.js';
 import { register as registerDecompress } from './decompress.js';
+import { register as registerExport } from './export.js';
 
 export function buildProgram(): Command {
   const program = new Command('smallnets')
     .description('Make convolutional neural networks smaller and faster: prune, quantize, cluster, restructure, measure.')
     .showHelpAfterError('(add --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Before the subcommands exist, so they inherit it: one line, our prefix.
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(text.split('\n')[0]!.replace(/^error: /, 'smallnets: ') + '\n'),
+    });
   registerTrain(program);
   registerEvaluate(program);
   registerDemo(program);
   registerSummary(program);
   registerDecompress(program);
+  registerExport(program);
   program.commands.forEach((cmd) => cmd.exitOverride());
   return program;
 }
@@ -29,10 +36,6 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   const program = buildProgram();
-  program.configureOutput({
-    writeErr: (text) => process.stderr.write(text),
-    outputError: (text, write) => write(text.split('\n')[0]!.replace(/^error: /, 'smallnets: ') + '\n'),
-  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -19,5 +19,10 @@ export function layersLoaded(model: tfl.LayersModel): LoadedModel {
 }
 
 export async function loadAnyModel(location: string): Promise<LoadedModel> {
+  if (/\.snn$/i.test(location)) {
+    const { loadSnnModel } = await import('../pipeline/snn-model.js');
+    return layersLoaded(await loadSnnModel(location));
+  }
+  if (location.toLowerCase().endsWith('.onnx')) return (await import('../export/onnx-run.js')).loadOnnxModel(location);
   return layersLoaded(await loadModel(location));
 }

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { decodeSnn, encodeSnnWithReport, encodeTensorAuto, type EncodingHint } from '../format/index.js';
-import type { JsonObject, SnnModel, SnnReport } from '../format/spec.js';
+import type { JsonObject, SnnModel, SnnReport, SnnTensor } from '../format/spec.js';
 import { modelArtifacts } from '../models/io.js';
 import { RuntimeError } from '../cli/errors.js';
 
@@ -38,27 +38,45 @@ export async function encodeModel(
   return { bytes, report, snn };
 }
 
-/** TF.js artifacts (topology + float32 weights) of a decoded .snn. */
+/** TF.js artifacts (topology + float32/int32/bool weights) of a decoded .snn. */
 export function snnToArtifacts(snn: SnnModel): tf.io.ModelArtifacts {
-  if (!snn.topology) throw new RuntimeError('the .snn file has no model topology');
-  const total = snn.tensors.reduce((sum, t) => sum + t.values.length, 0);
-  const data = new Float32Array(total);
-  let offset = 0;
-  const weightSpecs = snn.tensors.map((t) => {
-    data.set(t.values, offset);
-    offset += t.values.length;
-    return { name: t.name, shape: [...t.shape], dtype: 'float32' as const };
-  });
-  return { modelTopology: snn.topology, weightSpecs, weightData: data.buffer };
+  if (snn.topology === null) throw new RuntimeError('the .snn file has no model topology, so it cannot be rebuilt as a model');
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  for (const t of snn.tensors) {
+    weightSpecs.push({ name: t.name, shape: [...t.shape], dtype: t.dtype });
+    chunks.push(tensorBytes(t));
+  }
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+  const weightData = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    weightData.set(c, at);
+    at += c.byteLength;
+  }
+  return { modelTopology: snn.topology, weightSpecs, weightData: weightData.buffer };
 }
 
-/** Build the tf.layers model a decoded .snn describes. */
+function tensorBytes(t: SnnTensor): Uint8Array {
+  if (t.dtype === 'float32') return new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength);
+  if (t.dtype === 'int32') {
+    const ints = Int32Array.from(t.values);
+    return new Uint8Array(ints.buffer);
+  }
+  return Uint8Array.from(t.values, (v) => (v !== 0 ? 1 : 0));
+}
+
+/**
+ * Rebuild the tf.layers model stored in a decoded .snn.
+ * @example
+ * const model = await snnToLayersModel(decodeSnn(await readFile('lenet5.snn')));
+ */
 export async function snnToLayersModel(snn: SnnModel): Promise<tfl.LayersModel> {
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory(snnToArtifacts(snn)));
   } catch (error) {
     if (error instanceof RuntimeError) throw error;
-    throw new RuntimeError(`the .snn file's topology and weights do not form a model: ${(error as Error).message.split('\n')[0]}`);
+    throw new RuntimeError(`cannot build a model from the .snn file: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 
