@@ -15,7 +15,6 @@ import { register as registerExport } from './export.js';
 export function buildProgram(): Command {
   const program = new Command('smallnets')
     .description('Make convolutional neural networks smaller and faster: prune, quantize, cluster, restructure, measure.')
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     // Before the subcommands exist, so they inherit it: one line, our prefix.
     .configureOutput({
