@@ -10,7 +10,14 @@ import { register as registerEvaluate } from './evaluate.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerSummary } from './summary.js';
 import { register as registerDecompress } from './decompress.js';
+import { register as registerCompress } from './compress.js';
 import { register as registerExport } from './export.js';
+import { register as registerPrune } from './prune.js';
+import { register as registerSensitivity } from './sensitivity.js';
+import { register as registerRestructure } from './restructure.js';
+import { register as registerPredict } from './predict.js';
+import { register as registerQuantize } from './quantize.js';
+import { register as registerCluster } from './cluster.js';
 
 export function buildProgram(): Command {
   const program = new Command('smallnets')
@@ -25,8 +32,15 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerDemo(program);
   registerSummary(program);
+  registerCompress(program);
   registerDecompress(program);
   registerExport(program);
+  registerPrune(program);
+  registerSensitivity(program);
+  registerRestructure(program);
+  registerPredict(program);
+  registerQuantize(program);
+  registerCluster(program);
   program.commands.forEach((cmd) => cmd.exitOverride());
   return program;
 }

@@ -1,0 +1,134 @@
+/**
+ * `smallnets prune --model DIR --sparsity 0.92`: prune a trained model while fine-tuning it on the
+ * MNIST split, strip the masks, save TF.js format, and print per-layer sparsity. With
+ * `--granularity filters` the pruned filters are physically removed and the smaller model is saved.
+ * A thin layer over src/pruning (pruneRecipe → prune → trainModel → stripPruning).
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { addCommand } from './command.js';
+import { nonNegativeInt, numberInRange, oneOf, positiveInt, positiveNumber } from './options.js';
+import { log, printTable } from './output.js';
+import { loadMnist } from '../data/mnist.js';
+import { checkOutDir, loadModel, saveModel } from '../models/io.js';
+import { trainModel } from '../training/train.js';
+import { evaluateAccuracy } from '../training/evaluate.js';
+import { summarize } from '../analysis/index.js';
+import {
+  GRANULARITY_FORMS, PRUNE_DEFAULTS, SCHEDULE_KINDS, formatGranularity, parseGranularity, prune, pruneRecipe,
+  removePrunedFilters, sparsityReport, stripPruning, type Granularity, type ScheduleKind,
+} from '../pruning/index.js';
+
+interface PruneFlags {
+  model: string;
+  sparsity?: number;
+  schedule: ScheduleKind;
+  granularity: Granularity;
+  global?: boolean;
+  layers?: string[];
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  shift: number;
+  out?: string;
+  force?: boolean;
+}
+
+function layerList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+const pct = (x: number): string => (x * 100).toFixed(2);
+
+export function register(program: Command): void {
+  addCommand<PruneFlags>(
+    program,
+    'prune',
+    (cmd) =>
+      cmd
+        .description('prune a trained model while fine-tuning on MNIST, strip the masks and save it (TF.js LayersModel)')
+        .requiredOption('--model <dir>', 'trained model directory or model.json')
+        .option('--sparsity <x>', 'target sparsity in [0, 1) over prunable weights (for filters: fraction of filters removed)', numberInRange('--sparsity', 0, 1))
+        .addOption(new Option('--schedule <kind>', 'how sparsity grows during fine-tuning').argParser(oneOf('--schedule', SCHEDULE_KINDS)).default(PRUNE_DEFAULTS.schedule))
+        .addOption(new Option('--granularity <g>', `what is zeroed together: ${GRANULARITY_FORMS}`).argParser(parseGranularity).default(parseGranularity('unstructured'), 'unstructured'))
+        .option('--global', 'one magnitude threshold across all layers instead of one per layer (unstructured)')
+        .option('--layers <names>', 'comma-separated layer names to prune (default: every prunable layer)', layerList)
+        .option('--epochs <n>', 'fine-tuning epochs', positiveInt('--epochs'), PRUNE_DEFAULTS.epochs)
+        .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), PRUNE_DEFAULTS.batchSize)
+        .option('--lr <x>', 'Adam learning rate (cosine-decayed)', positiveNumber('--lr'), PRUNE_DEFAULTS.learningRate)
+        .option('--shift <pixels>', 'random training-image shifts of up to this many pixels (0 = off)', nonNegativeInt('--shift'), PRUNE_DEFAULTS.maxShift)
+        .option('--out <dir>', 'output directory (default: out/<model>-pruned)')
+        .option('--force', 'replace a non-empty --out directory'),
+    async (_args, flags) => {
+      const { train, test } = loadMnist();
+      const recipe = pruneRecipe(
+        {
+          sparsity: flags.sparsity, granularity: flags.granularity, global: flags.global, layers: flags.layers,
+          schedule: flags.schedule, epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr,
+          maxShift: flags.shift, seed: flags.seed, label: 'prune',
+        },
+        train.count,
+      );
+      const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-pruned`;
+      await checkOutDir(out, flags.force);
+      const model = await loadModel(flags.model);
+      const pruned = prune(model, recipe.config);
+      for (const s of pruned.skipped) log(`left dense: ${s.layerName} (${s.className}): ${s.reason}`);
+      if (recipe.config.granularity.kind === 'unstructured' && !recipe.config.global && pruned.targets.length > 1 && recipe.sparsity >= 0.8) {
+        log('note: per-layer pruning gives every layer the same sparsity; small layers (first conv, classifier) usually need less — --global lets them keep more');
+      }
+      const testAccuracyBefore = evaluateAccuracy(model, test);
+      const granularity = formatGranularity(recipe.config.granularity);
+      log(`pruning ${flags.model} to ${pct(recipe.sparsity)}% (${granularity}${recipe.config.global ? ', global' : ''}, ${flags.schedule} schedule) over ${flags.epochs} epochs`);
+      const training = trainModel(pruned.model, train, { ...recipe.train, ...pruned.trainHooks() });
+      const stripped = stripPruning(pruned);
+      pruned.dispose();
+      const testAccuracyAfter = evaluateAccuracy(stripped, test);
+      const report = sparsityReport(stripped);
+      printTable(
+        ['layer', 'class', 'weights', 'nonzero', 'sparsity %'],
+        [
+          ...report.layers.map((l) => [l.name, l.className, l.params, l.nonzero, pct(l.sparsity)]),
+          ['total (prunable)', '', report.prunableParams, report.prunableNonzero, pct(report.sparsity)],
+        ],
+      );
+      let saved = stripped;
+      let structured: Record<string, unknown> | undefined;
+      if (recipe.config.granularity.kind === 'filters') {
+        const { model: smaller, removed } = removePrunedFilters(stripped);
+        const dense = summarize(model, { measureSparsity: false });
+        const small = summarize(smaller, { measureSparsity: false });
+        const smallerAccuracy = evaluateAccuracy(smaller, test);
+        printTable(['layer', 'filters before', 'after', 'inputs removed from'], removed.map((r) => [r.layer, r.before, r.after, r.next]));
+        log(`smaller model: ${small.params.toLocaleString('en-US')} params (dense ${dense.params.toLocaleString('en-US')}), ` +
+          `${small.macs.toLocaleString('en-US')} MACs (dense ${dense.macs.toLocaleString('en-US')}), test accuracy ${pct(smallerAccuracy)}%`);
+        structured = { params: small.params, macs: small.macs, denseParams: dense.params, denseMacs: dense.macs, testAccuracy: smallerAccuracy, layers: removed };
+        saved = smaller;
+      }
+      const bytes = await saveModel(saved, out, { force: flags.force });
+      log(
+        `test accuracy ${pct(testAccuracyBefore)}% → ${pct(testAccuracyAfter)}% at ${pct(report.sparsity)}% sparsity ` +
+          `(${report.prunableNonzero.toLocaleString('en-US')} of ${report.prunableParams.toLocaleString('en-US')} prunable weights left); ` +
+          `${training.seconds.toFixed(1)} s; saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
+      );
+      return {
+        command: 'prune',
+        model: flags.model,
+        granularity,
+        global: recipe.config.global,
+        schedule: recipe.config.schedule.toJSON(),
+        epochs: flags.epochs,
+        testAccuracyBefore,
+        testAccuracyAfter,
+        sparsity: report.sparsity,
+        params: report.params,
+        nonzeroParams: report.nonzeroParams,
+        layers: report.layers.map((l) => ({ name: l.name, params: l.params, nonzero: l.nonzero, sparsity: l.sparsity })),
+        ...(structured ? { structured } : {}),
+        seconds: Math.round(training.seconds * 100) / 100,
+        out,
+      };
+    },
+  );
+}

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { initBackend } from '../engine/backend.js';
+import { convertChannels, decodeImage, imageForModel, readImageFile, readImageHeader } from './image.js';
+import { pattern, pngHeaderOnly, rawPng, rgbJpeg, rgbaPng, withJpegSize } from './image-fixtures.test-util.js';
+
+let dir: string;
+beforeAll(async () => {
+  await initBackend('cpu');
+  dir = await mkdtemp(path.join(os.tmpdir(), 'smallnets-image-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('decoding PNG and JPEG', () => {
+  it('gray 8-bit PNG stays one channel with the exact samples', () => {
+    const gray = pattern(5, 3, 1);
+    const image = decodeImage(rawPng(5, 3, 0, gray));
+    expect(image).toMatchObject({ format: 'png', width: 5, height: 3, channels: 1 });
+    expect(Array.from(image.data)).toEqual(Array.from(gray));
+  });
+
+  it('gray+alpha PNG is one channel, alpha dropped', () => {
+    const ga = pattern(4, 2, 2);
+    const image = decodeImage(rawPng(4, 2, 4, ga));
+    expect(image.channels).toBe(1);
+    expect(Array.from(image.data)).toEqual(Array.from(ga.filter((_, i) => i % 2 === 0)));
+  });
+
+  it('RGBA PNG becomes RGB with alpha dropped (as PIL convert("RGB"))', () => {
+    const rgba = pattern(3, 4, 4);
+    const image = decodeImage(rgbaPng(3, 4, rgba));
+    expect(image).toMatchObject({ width: 3, height: 4, channels: 3 });
+    expect(Array.from(image.data)).toEqual(Array.from(rgba.filter((_, i) => i % 4 !== 3)));
+  });
+
+  it('palette PNG is expanded through its palette to RGB', () => {
+    const palette = new Uint8Array([255, 0, 0, 0, 255, 0, 10, 20, 30]);
+    const indexes = new Uint8Array([0, 1, 2, 2, 1, 0]);
+    const image = decodeImage(rawPng(3, 2, 3, indexes, palette));
+    expect(image.channels).toBe(3);
+    expect(Array.from(image.data)).toEqual([...indexes].flatMap((i) => [...palette.subarray(i * 3, i * 3 + 3)]));
+  });
+
+  it('JPEG decodes to RGB close to what was encoded, and its header gives the size', () => {
+    const rgb = pattern(16, 8, 3);
+    const bytes = rgbJpeg(16, 8, rgb);
+    expect(readImageHeader(bytes)).toEqual({ format: 'jpeg', width: 16, height: 8, channels: 3 });
+    const image = decodeImage(bytes);
+    expect(image.data.length).toBe(16 * 8 * 3);
+    const meanError = image.data.reduce((s, v, i) => s + Math.abs(v - rgb[i]!), 0) / rgb.length;
+    expect(meanError).toBeLessThan(6);
+  });
+});
+
+describe('bad images are refused with one line', () => {
+  it('a text file is not an image', () => {
+    expect(() => decodeImage(new TextEncoder().encode('hello, world'), { name: 'notes.txt' })).toThrow(/^notes\.txt is not a PNG or JPEG image$/);
+  });
+
+  it('0×0 PNG and JPEG are refused', () => {
+    expect(() => decodeImage(pngHeaderOnly(0, 0))).toThrow(/empty 0×0 image/);
+    expect(() => decodeImage(withJpegSize(rgbJpeg(8, 8, pattern(8, 8, 3)), 0, 0))).toThrow(/empty 0×0 image/);
+  });
+
+  it('dimensions over the pixel limit are refused from the header alone (no pixel data present)', () => {
+    // A PNG of just its header claiming 100,000 × 100,000: decoding would fail differently.
+    expect(() => decodeImage(pngHeaderOnly(100_000, 100_000), { name: 'bomb.png' })).toThrow(
+      /^bomb\.png is 100000×100000 = 10000\.0 megapixels, over the 50-megapixel limit$/,
+    );
+    expect(() => decodeImage(withJpegSize(rgbJpeg(8, 8, pattern(8, 8, 3)), 60_000, 60_000))).toThrow(/3600\.0 megapixels, over the 50-megapixel limit/);
+    expect(() => decodeImage(rawPng(10, 10, 0, pattern(10, 10, 1)), { maxPixels: 99 })).toThrow(/over the 0\.000099-megapixel limit/);
+  });
+
+  it('truncated JPEG and PNG files are runtime errors, not partial images', () => {
+    const jpegBytes = rgbJpeg(32, 32, pattern(32, 32, 3));
+    expect(() => decodeImage(jpegBytes.subarray(0, Math.floor(jpegBytes.length * 0.6)))).toThrow(/truncated JPEG/);
+    expect(() => decodeImage(jpegBytes.subarray(0, 40))).toThrow(/truncated JPEG/);
+    const pngBytes = rgbaPng(32, 32, pattern(32, 32, 4));
+    expect(() => decodeImage(pngBytes.subarray(0, pngBytes.length - 30))).toThrow(/corrupt or truncated PNG/);
+    expect(() => decodeImage(pngBytes.subarray(0, 20))).toThrow(/truncated PNG/);
+  });
+
+  it('missing files name the path', async () => {
+    await expect(readImageFile(path.join(dir, 'nope.png'))).rejects.toThrow(/cannot read image .*nope\.png: no such file/);
+  });
+});
+
+describe('image → model input', () => {
+  it('luminance uses the ITU-R 601-2 weights, gray replicates to RGB', () => {
+    const rgb = { format: 'png' as const, width: 3, height: 1, channels: 3 as const, data: new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255]) };
+    expect(Array.from(convertChannels(rgb, 1))).toEqual([76, 150, 29]);
+    const gray = { format: 'png' as const, width: 2, height: 1, channels: 1 as const, data: new Uint8Array([7, 200]) };
+    expect(Array.from(convertChannels(gray, 3))).toEqual([7, 7, 7, 200, 200, 200]);
+  });
+
+  it('files are read and resized bilinearly to the model input', async () => {
+    const file = path.join(dir, 'flat.png');
+    await writeFile(file, rgbaPng(40, 30, new Uint8Array(40 * 30 * 4).fill(100)));
+    const image = await readImageFile(file);
+    const x = imageForModel(image, 28, 28, 1);
+    expect(x.shape).toEqual([28, 28, 1]);
+    const values = x.dataSync();
+    expect(Math.min(...values)).toBeCloseTo(100, 4);
+    expect(Math.max(...values)).toBeCloseTo(100, 4);
+    x.dispose();
+  });
+
+  it('downscaling by 2 averages neighbouring pixels', () => {
+    const image = { format: 'png' as const, width: 4, height: 1, channels: 1 as const, data: new Uint8Array([0, 100, 200, 40]) };
+    const x = imageForModel(image, 1, 2, 1);
+    expect(Array.from(x.dataSync())).toEqual([50, 120]);
+    x.dispose();
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * What to prune and how: the schedule, the granularity (which groups of weights are zeroed
+ * together), per-layer or global thresholds, and optionally which layers. Validated on
+ * construction, serializable (`getConfig`/`fromConfig`), registered next to its definition.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { UsageError, usageCheck } from '../cli/errors.js';
+import { checkNM, type BlockPooling, type FilterNorm } from './masks.js';
+import { PruningSchedule, scheduleFromJson, type ScheduleJson } from './schedule.js';
+
+/**
+ * - unstructured: individual weights by |w|;
+ * - block: `rows`×`cols` tiles of the kernel matrix (e.g. 1x4) ranked by pooled |w|;
+ * - nm: N:M along the input-channel axis (2:4 keeps 2 of every 4);
+ * - filters: whole output channels (conv filters, dense units) ranked by L1 or L2 norm.
+ */
+export type Granularity =
+  | { kind: 'unstructured' }
+  | { kind: 'block'; rows: number; cols: number; pooling: BlockPooling }
+  | { kind: 'nm'; n: number; m: number }
+  | { kind: 'filters'; norm: FilterNorm };
+
+export const GRANULARITY_FORMS = 'unstructured | block:RxC[:mean|max|l2] | N:M | filters[:l1|l2]';
+
+/**
+ * Parse a granularity spec: `unstructured`, `block:1x4` (optionally `:mean`, `:max`, `:l2`),
+ * `2:4`, `filters` (L1) or `filters:l2`.
+ */
+export function parseGranularity(spec: string): Granularity {
+  const text = spec.trim().toLowerCase();
+  const bad = (): UsageError => new UsageError(`unknown granularity ${JSON.stringify(spec)} (expected ${GRANULARITY_FORMS})`);
+  if (text === 'unstructured') return { kind: 'unstructured' };
+  const block = /^block:(\d+)x(\d+)(?::(mean|max|l2))?$/.exec(text);
+  if (block) {
+    const rows = Number(block[1]);
+    const cols = Number(block[2]);
+    usageCheck(rows >= 1 && cols >= 1 && rows * cols >= 2, () => `block size must be at least 2 weights, got ${rows}x${cols}`);
+    return { kind: 'block', rows, cols, pooling: (block[3] ?? 'mean') as BlockPooling };
+  }
+  const nm = /^(\d+):(\d+)$/.exec(text);
+  if (nm) {
+    const n = Number(nm[1]);
+    const m = Number(nm[2]);
+    checkNM(n, m);
+    return { kind: 'nm', n, m };
+  }
+  const filters = /^(?:filters|channels)(?::(l1|l2))?$/.exec(text);
+  if (filters) return { kind: 'filters', norm: (filters[1] ?? 'l1') as FilterNorm };
+  throw bad();
+}
+
+/** The canonical spec string of a granularity (parses back to the same value). */
+export function formatGranularity(g: Granularity): string {
+  switch (g.kind) {
+    case 'unstructured':
+      return 'unstructured';
+    case 'block':
+      return `block:${g.rows}x${g.cols}${g.pooling === 'mean' ? '' : `:${g.pooling}`}`;
+    case 'nm':
+      return `${g.n}:${g.m}`;
+    case 'filters':
+      return `filters${g.norm === 'l1' ? '' : `:${g.norm}`}`;
+  }
+}
+
+/** Re-validate a granularity given as an object (e.g. from user code) by round-tripping its spec. */
+function normalizeGranularity(g: Granularity | string | undefined): Granularity {
+  if (g === undefined) return { kind: 'unstructured' };
+  if (typeof g === 'string') return parseGranularity(g);
+  const kinds = ['unstructured', 'block', 'nm', 'filters'];
+  if (!kinds.includes((g as { kind: string }).kind)) throw new UsageError(`unknown granularity kind ${JSON.stringify((g as { kind: string }).kind)}`);
+  if (g.kind === 'block') {
+    usageCheck(['mean', 'max', 'l2'].includes(g.pooling), () => `block pooling must be mean, max or l2, got ${JSON.stringify(g.pooling)}`);
+    usageCheck(Number.isInteger(g.rows) && Number.isInteger(g.cols), () => `block size must be integers, got ${g.rows}x${g.cols}`);
+  }
+  if (g.kind === 'filters') usageCheck(['l1', 'l2'].includes(g.norm), () => `filter norm must be l1 or l2, got ${JSON.stringify(g.norm)}`);
+  return parseGranularity(formatGranularity(g));
+}
+
+export interface PruningOptions {
+  schedule: PruningSchedule;
+  /** Default 'unstructured'. */
+  granularity?: Granularity | string;
+  /** One magnitude threshold across all pruned layers (unstructured only). Default false. */
+  global?: boolean;
+  /** Prune only these layers (by name); each must be of an allowlisted class. Default: every allowlisted layer. */
+  layers?: string[];
+}
+
+/** The serialized form: `{ className: 'PruningConfig', config: {...} }`. */
+export interface PruningConfigJson {
+  className: string;
+  config: { schedule: ScheduleJson; granularity: string; global: boolean; layers: string[] | null };
+}
+
+export class PruningConfig extends tf.serialization.Serializable {
+  static readonly className = 'PruningConfig';
+  readonly schedule: PruningSchedule;
+  readonly granularity: Granularity;
+  readonly global: boolean;
+  readonly layers: readonly string[] | undefined;
+
+  constructor(options: PruningOptions) {
+    super();
+    usageCheck(options?.schedule instanceof PruningSchedule, () => 'a pruning config needs a schedule (constant(...) or polynomialDecay(...))');
+    this.schedule = options.schedule;
+    this.granularity = normalizeGranularity(options.granularity);
+    this.global = options.global ?? false;
+    usageCheck(!this.global || this.granularity.kind === 'unstructured',
+      () => `global thresholds apply to unstructured pruning only, not ${formatGranularity(this.granularity)}`);
+    if (options.layers !== undefined) {
+      usageCheck(Array.isArray(options.layers) && options.layers.length > 0, () => 'layers must be a non-empty list of layer names');
+      const seen = new Set<string>();
+      for (const name of options.layers) {
+        usageCheck(typeof name === 'string' && name.length > 0, () => `layer names must be non-empty strings, got ${JSON.stringify(name)}`);
+        usageCheck(!seen.has(name), () => `layer ${name} is listed twice`);
+        seen.add(name);
+      }
+      this.layers = [...options.layers];
+    }
+  }
+
+  override getClassName(): string {
+    return PruningConfig.className;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      schedule: this.schedule.toJSON() as unknown as tf.serialization.ConfigDict,
+      granularity: formatGranularity(this.granularity),
+      global: this.global,
+      layers: this.layers ? [...this.layers] : null,
+    };
+  }
+
+  toJSON(): PruningConfigJson {
+    return { className: PruningConfig.className, config: this.getConfig() as unknown as PruningConfigJson['config'] };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const c = config as unknown as PruningConfigJson['config'];
+    return new PruningConfig({
+      schedule: scheduleFromJson(c.schedule),
+      granularity: c.granularity,
+      global: c.global,
+      layers: c.layers ?? undefined,
+    }) as unknown as T;
+  }
+}
+tf.serialization.registerClass(PruningConfig);
+
+/** Rebuild a config from `config.toJSON()`. */
+export function pruningConfigFromJson(json: PruningConfigJson): PruningConfig {
+  if (json?.className !== PruningConfig.className) {
+    throw new UsageError(`expected a ${PruningConfig.className}, got ${JSON.stringify(json?.className)}`);
+  }
+  return PruningConfig.fromConfig(PruningConfig, json.config as unknown as tf.serialization.ConfigDict) as PruningConfig;
+}
+
+/** The sparsity a config actually reaches per pruned tensor: N:M fixes it at 1 − N/M. */
+export function effectiveSparsity(config: PruningConfig, scheduled: number): number {
+  return config.granularity.kind === 'nm' ? 1 - config.granularity.n / config.granularity.m : scheduled;
+}

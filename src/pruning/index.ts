@@ -1,0 +1,26 @@
+/** Pruning: weights near zero become exactly zero and stay zero while retraining. */
+export { ConstantSparsity, PolynomialDecay, PruningSchedule, constant, polynomialDecay, scheduleFromJson } from './schedule.js';
+export type { ScheduleJson } from './schedule.js';
+export {
+  GRANULARITY_FORMS, PruningConfig, effectiveSparsity, formatGranularity, parseGranularity, pruningConfigFromJson,
+} from './config.js';
+export type { Granularity, PruningConfigJson, PruningOptions } from './config.js';
+export {
+  blockMask, channelMask, countNonzero, filterKeep, filterNorms, globalMagnitudeMasks, keepCount, magnitudeMask,
+  maskThreshold, nmFits, nmMask, topKMask, zeroChannels,
+} from './masks.js';
+export type { BlockPooling, FilterNorm } from './masks.js';
+export { prunableClasses, prunableWeightNames, registerPrunable } from './registry.js';
+export { PrunedModel, prune, stripPruning } from './prune.js';
+export type { LayerSparsity, PruneTarget, SkippedLayer, TrainHooks } from './prune.js';
+export { sparsityReport } from './report.js';
+export type { SparsityReport } from './report.js';
+export { traceFilterChain } from './chain.js';
+export type { FilterChain } from './chain.js';
+export { removePrunedFilters } from './structured.js';
+export type { RemovedFilters, StructuredResult } from './structured.js';
+export { DEFAULT_SENSITIVITIES, checkSparsities, sensitivity } from './sensitivity.js';
+export type { LayerSensitivity, SensitivityOptions, SensitivityResult } from './sensitivity.js';
+export { PRUNE_DEFAULTS, SCHEDULE_KINDS, pruneAndRetrain, pruneRecipe } from './retrain.js';
+export type { PruneRecipe, PruneRetrainOptions, PruneRetrainResult, ScheduleKind } from './retrain.js';
+export { cloneModel } from './clone.js';

@@ -1,0 +1,21 @@
+/** Restructuring: replace layers by cheaper ones (separable, stacked 3×3, thinner, smaller input) and distill. */
+export { separable, separableIneligible } from './separable.js';
+export type { SeparableOptions } from './separable.js';
+export { factorize, factorizeIneligible, intermediateChannels, stackDepth } from './factorize.js';
+export type { FactorizeOptions, Intermediate } from './factorize.js';
+export { widthMultiplier } from './width.js';
+export type { WidthOptions } from './width.js';
+export { resolution } from './resolution.js';
+export type { ResolutionOptions } from './resolution.js';
+export { distill, distillationLoss, outputsProbabilities, DISTILL_DEFAULTS } from './distill.js';
+export type { DistillOptions } from './distill.js';
+export { restructure } from './plan.js';
+export type { RestructurePlan } from './plan.js';
+export { compareModels, comparisonRows, originOf, COMPARISON_HEAD } from './compare.js';
+export type { Comparison, LayerChange } from './compare.js';
+export { parseSelection, selectLayers } from './select.js';
+export type { LayerSelection } from './select.js';
+export { separableFactors, symmetricEigen } from './lowrank.js';
+export type { SeparableFactors } from './lowrank.js';
+export { rebuildModel } from './rebuild.js';
+export type { LayerSpec, RebuildOptions, Rebuilt, Replace } from './rebuild.js';
