@@ -26,6 +26,7 @@ interface PruneFlags {
   schedule: ScheduleKind;
   granularity: Granularity;
   global?: boolean;
+  perLayer?: boolean;
   layers?: string[];
   epochs: number;
   batchSize: number;
@@ -52,7 +53,8 @@ export function register(program: Command): void {
         .option('--sparsity <x>', 'target sparsity in [0, 1) over prunable weights (for filters: fraction of filters removed)', numberInRange('--sparsity', 0, 1))
         .addOption(new Option('--schedule <kind>', 'how sparsity grows during fine-tuning').argParser(oneOf('--schedule', SCHEDULE_KINDS)).default(PRUNE_DEFAULTS.schedule))
         .addOption(new Option('--granularity <g>', `what is zeroed together: ${GRANULARITY_FORMS}`).argParser(parseGranularity).default(parseGranularity('unstructured'), 'unstructured'))
-        .option('--global', 'one magnitude threshold across all layers instead of one per layer (unstructured)')
+        .option('--global', 'one magnitude threshold across all layers (the default for unstructured pruning)')
+        .option('--per-layer', 'one magnitude threshold per layer instead of a global one')
         .option('--layers <names>', 'comma-separated layer names to prune (default: every prunable layer)', layerList)
         .option('--epochs <n>', 'fine-tuning epochs', positiveInt('--epochs'), PRUNE_DEFAULTS.epochs)
         .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), PRUNE_DEFAULTS.batchSize)
@@ -64,7 +66,7 @@ export function register(program: Command): void {
       const { train, test } = loadMnist();
       const recipe = pruneRecipe(
         {
-          sparsity: flags.sparsity, granularity: flags.granularity, global: flags.global, layers: flags.layers,
+          sparsity: flags.sparsity, granularity: flags.granularity, global: flags.perLayer ? false : (flags.global ?? /^unstructured$/.test(String(flags.granularity ?? 'unstructured'))), layers: flags.layers,
           schedule: flags.schedule, epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr,
           maxShift: flags.shift, seed: flags.seed, label: 'prune',
         },
@@ -76,7 +78,7 @@ export function register(program: Command): void {
       const pruned = prune(model, recipe.config);
       for (const s of pruned.skipped) log(`left dense: ${s.layerName} (${s.className}): ${s.reason}`);
       if (recipe.config.granularity.kind === 'unstructured' && !recipe.config.global && pruned.targets.length > 1 && recipe.sparsity >= 0.8) {
-        log('note: per-layer pruning gives every layer the same sparsity; small layers (first conv, classifier) usually need less — --global lets them keep more');
+        log('note: per-layer pruning gives every layer the same sparsity; small layers (first conv, classifier) usually need less — the default global threshold lets them keep more');
       }
       const testAccuracyBefore = evaluateAccuracy(model, test);
       const granularity = formatGranularity(recipe.config.granularity);

@@ -99,7 +99,7 @@ export async function compress(
   } else if (options.bits) {
     let quantized;
     if (data && options.fineTuneEpochs > 0) {
-      const aware = await quantizeAware(current, { bits: options.bits });
+      const aware = await quantizeAware(current, { bits: options.bits, preserveSparsity: true });
       trainModel(aware, data.train, {
         epochs: options.fineTuneEpochs, learningRate: 1e-4, seed: options.seed, progress: options.progress, label: 'qat',
       });
