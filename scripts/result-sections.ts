@@ -58,4 +58,101 @@ export const RESULT_SECTIONS: ResultSection[] = [
   },
 ];
 
-export { label };
+const delta = (r: Record<string, unknown>) =>
+  typeof r['testAccuracyBefore'] === 'number' && typeof r['testAccuracyAfter'] === 'number'
+    ? `${(((r['testAccuracyAfter'] as number) - (r['testAccuracyBefore'] as number)) * 100).toFixed(2)}`
+    : '–';
+const accuracyColumns: ResultColumn[] = [
+  { header: 'before', value: pct('testAccuracyBefore') },
+  { header: 'after', value: pct('testAccuracyAfter') },
+  { header: 'Δ points', value: delta },
+];
+
+RESULT_SECTIONS.push(
+  {
+    name: 'prune',
+    title: 'Pruning (issue 3)',
+    intro: 'Magnitude pruning with retraining under a polynomial schedule; sparsity is over prunable kernels. Baselines from the training table.',
+    columns: [
+      { header: 'run', value: label },
+      ...accuracyColumns,
+      { header: 'sparsity', value: pct('sparsity') },
+      { header: 'params', value: num('params') },
+      { header: 'nonzero', value: num('nonzeroParams') },
+    ],
+    rows: [
+      { label: 'LeNet-300-100, 92% global', command: 'smallnets prune --model out/lenet300 --sparsity 0.92 --out out/lenet300-pruned --force --json' },
+      { label: 'LeNet-5, 92% global', command: 'smallnets prune --model out/lenet5 --sparsity 0.92 --out out/lenet5-pruned --force --json' },
+      { label: 'LeNet-5, 2:4', command: 'smallnets prune --model out/lenet5 --granularity 2:4 --out out/lenet5-2of4 --force --json' },
+      { label: 'LeNet-5, 50% of filters removed', command: 'smallnets prune --model out/lenet5 --granularity filters --sparsity 0.5 --out out/lenet5-filters --force --json' },
+    ],
+  },
+  {
+    name: 'quantize',
+    title: 'Quantization and clustering (issue 4)',
+    intro: 'Quantization-aware training (straight-through estimator) and k-means weight clustering with centroid fine-tuning.',
+    columns: [
+      { header: 'run', value: label },
+      ...accuracyColumns,
+      { header: 'distinct values per layer', value: (r) => JSON.stringify(r['distinctValuesPerLayer'] ?? null) },
+    ],
+    rows: [
+      { label: 'LeNet-5, 6-bit QAT', command: 'smallnets quantize --model out/lenet5 --bits 6 --out out/lenet5-q6 --force --json' },
+      { label: 'LeNet-5, 4-bit QAT', command: 'smallnets quantize --model out/lenet5 --bits 4 --out out/lenet5-q4 --force --json' },
+      { label: 'LeNet-300-100, 2-bit QAT', command: 'smallnets quantize --model out/lenet300 --bits 2 --out out/lenet300-q2 --force --json' },
+      { label: 'LeNet-5, clusters conv:16, dense:4', command: 'smallnets cluster --model out/lenet5 --clusters conv:16,dense:4 --out out/lenet5-clustered --force --json' },
+    ],
+  },
+  {
+    name: 'compress',
+    title: 'Deep Compression pipeline (issue 5)',
+    intro: 'Default recipe: prune (global, retrain) → cluster (fine-tune centroids) → Huffman, written as .snn. Ratio = fp32 weight bytes / whole file.',
+    columns: [
+      { header: 'model', value: label },
+      ...accuracyColumns,
+      { header: 'fp32 bytes', value: num('bytesOriginal') },
+      { header: '.snn bytes', value: num('bytesCompressed') },
+      { header: 'ratio', value: num('ratio', 1) },
+      { header: 'stages (bytes)', value: (r) => ((r['stages'] as Array<{ stage: string; bytes: number }> | undefined) ?? []).map((s) => `${s.stage}: ${s.bytes}`).join('; ') },
+    ],
+    rows: [
+      { label: 'LeNet-300-100', command: 'smallnets compress --model out/lenet300 --out out/lenet300.snn --force --json' },
+      { label: 'LeNet-5', command: 'smallnets compress --model out/lenet5 --out out/lenet5.snn --force --json' },
+    ],
+  },
+  {
+    name: 'restructure',
+    title: 'Restructuring with distillation (issue 6)',
+    intro: 'LeNet-5 convolutions restructured, then trained by distillation from the original.',
+    columns: [
+      { header: 'run', value: label },
+      ...accuracyColumns,
+      { header: 'params', value: (r) => `${num('paramsBefore')(r)} → ${num('paramsAfter')(r)}` },
+      { header: 'MACs', value: (r) => `${num('macsBefore')(r)} → ${num('macsAfter')(r)}` },
+    ],
+    rows: [
+      { label: 'both convs separable', command: 'smallnets restructure --model out/lenet5 --separable all --out out/lenet5-separable --force --json' },
+      { label: 'both convs factorized (stacked 3×3)', command: 'smallnets restructure --model out/lenet5 --factorize all --out out/lenet5-factorized --force --json' },
+    ],
+  },
+  {
+    name: 'zoo',
+    title: 'Model zoo: size, multiply-adds, energy (issue 6)',
+    intro: 'fp32 weights; energy per inference from the 45 nm table (docs/energy.md).',
+    columns: [
+      { header: 'model', value: label },
+      { header: 'params', value: num('params') },
+      { header: 'MACs', value: num('macs') },
+      { header: 'bytes', value: num('bytes') },
+      { header: 'energy µJ', value: num('energyMicrojoules', 1) },
+    ],
+    rows: [
+      { label: 'LeNet-5', command: 'smallnets summary lenet5 --json' },
+      { label: 'MobileNet v1 1.0-224', command: 'smallnets summary mobilenet_v1:1.0:224 --json' },
+      { label: 'MobileNet v1 0.25-128', command: 'smallnets summary mobilenet_v1:0.25:128 --json' },
+      { label: 'MobileNet v2 1.0-224', command: 'smallnets summary mobilenet_v2:1.0:224 --json' },
+      { label: 'SqueezeNet 1.0', command: 'smallnets summary squeezenet:1.0 --json' },
+      { label: 'SqueezeNet 1.1', command: 'smallnets summary squeezenet:1.1 --json' },
+    ],
+  },
+);
