@@ -5,8 +5,9 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadMnist, head, type Split } from '../data/mnist.js';
-import { lenet5 } from '../models/lenet.js';
+import { LENET_RECIPES, lenet5 } from '../models/lenet.js';
 import { trainModel } from '../training/train.js';
+import { startWorkerIfUseful, withWorker } from '../training/threads.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { modelArtifacts, artifactsToFiles } from '../models/io.js';
 import { printTable, log } from '../cli/output.js';
@@ -67,7 +68,16 @@ export async function runDemo(options: DemoOptions): Promise<{ rows: VariantRow[
   log(`MNIST: ${train.count.toLocaleString('en-US')} training / ${test.count.toLocaleString('en-US')} test digits (fixed seeded split)`);
   const started = performance.now();
   const baseline = lenet5(options.seed);
-  trainModel(baseline, train, { epochs: options.epochs, schedule: 'cosine', seed: options.seed, label: 'baseline' });
+  // The same recipe as `smallnets train lenet5`, on both cores.
+  const recipe = LENET_RECIPES.lenet5;
+  const worker = await startWorkerIfUseful(baseline, 2, recipe.batchSize);
+  withWorker(worker, () =>
+    trainModel(baseline, train, {
+      epochs: options.epochs, schedule: 'cosine', seed: options.seed, label: 'baseline', parallel: worker,
+      learningRate: recipe.learningRate, batchSize: recipe.batchSize, augment: { maxShift: recipe.maxShift },
+    }),
+  );
+  await worker?.close();
   const baselineAccuracy = evaluateAccuracy(baseline, test);
   const rows: VariantRow[] = [
     {
