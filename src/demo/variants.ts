@@ -10,7 +10,9 @@ import { compareModels, distill, restructure, DISTILL_DEFAULTS, type Restructure
 import { trainModel } from '../training/train.js';
 import { qatTrainingDefaults, quantizeAware, stripQuantization } from '../quantization/index.js';
 import { CLUSTER_FINE_TUNE_DEFAULTS, clusterWeights, stripClustering, type ClusterSpec } from '../clustering/index.js';
-import { encodeModel, type EncodingHints } from '../pipeline/snn-model.js';
+import { encodeModel, snnToLayersModel, type EncodingHints } from '../pipeline/snn-model.js';
+import { compress, DEFAULT_RECIPE } from '../pipeline/compress.js';
+import { decodeSnn } from '../format/index.js';
 
 /** Pruning while fine-tuning the baseline (the `smallnets prune` defaults), then stripped. */
 function prunedVariant(name: string, variant: string, options: PruneRetrainOptions): DemoVariant {
@@ -113,6 +115,26 @@ function clusteredVariant(name: string, variant: string, clusters: ClusterSpec):
   };
 }
 
+/** The whole Deep Compression pipeline (prune → cluster → Huffman), measured from the .snn it writes. */
+function compressedVariant(name: string, variant: string): DemoVariant {
+  return {
+    name,
+    async run(context: DemoContext) {
+      const options = context.quick ? { ...DEFAULT_RECIPE, pruneEpochs: 1, fineTuneEpochs: 1 } : DEFAULT_RECIPE;
+      const result = await compress(context.baseline, { ...options, seed: context.seed }, { train: context.train, test: context.test });
+      const decoded = await snnToLayersModel(decodeSnn(result.bytes));
+      return {
+        variant,
+        params: decoded.countParams(),
+        nonzeroParams: await countNonzero(decoded),
+        testAccuracy: evaluateAccuracy(decoded, context.test),
+        bytes: result.bytes.byteLength,
+        notes: `.snn file: ${(4 * decoded.countParams() / result.bytes.byteLength).toFixed(1)}× smaller than fp32 weights (prune ${options.prune}, clusters conv:16/dense:16, Huffman)`,
+      };
+    },
+  };
+}
+
 export const DEMO_VARIANTS: DemoVariant[] = [
   prunedVariant('pruned', 'LeNet-5 pruned 92% (global magnitude)', { sparsity: 0.92, global: true }),
   prunedVariant('pruned-2:4', 'LeNet-5 pruned 2:4 (N:M)', { granularity: '2:4' }),
@@ -121,4 +143,5 @@ export const DEMO_VARIANTS: DemoVariant[] = [
   quantizedVariant('qat6', 'LeNet-5 6-bit weights (QAT)', 6),
   quantizedVariant('2bit', 'LeNet-5 2-bit weights (QAT, ternary)', 2),
   clusteredVariant('clustered', 'LeNet-5 clustered conv:16, dense:4', { conv: 16, dense: 4 }),
+  compressedVariant('compressed', 'LeNet-5 Deep Compression (.snn)'),
 ];
