@@ -66,7 +66,7 @@ export function register(program: Command): void {
       const { train, test } = loadMnist();
       const recipe = pruneRecipe(
         {
-          sparsity: flags.sparsity, granularity: flags.granularity, global: flags.perLayer ? false : (flags.global ?? /^unstructured$/.test(String(flags.granularity ?? 'unstructured'))), layers: flags.layers,
+          sparsity: flags.sparsity, granularity: flags.granularity, global: flags.perLayer ? false : (flags.global ?? flags.granularity.kind === 'unstructured'), layers: flags.layers,
           schedule: flags.schedule, epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr,
           maxShift: flags.shift, seed: flags.seed, label: 'prune',
         },
