@@ -94,7 +94,7 @@ describe('smallnets prune: a short real run', () => {
     const code = await run(['prune', '--model', lenet300Dir, '--sparsity', '0.5', '--epochs', '1', '--out', out, '--json']);
     expect(code, stderr.join('')).toBe(0);
     const result = JSON.parse(stdout.join('').trim().split('\n').pop()!);
-    expect(result).toMatchObject({ command: 'prune', params: 266_610, out, granularity: 'unstructured' });
+    expect(result).toMatchObject({ command: 'prune', params: 266_610, out, granularity: 'unstructured', global: true }); // global is the default for unstructured
     for (const key of ['testAccuracyBefore', 'testAccuracyAfter', 'sparsity', 'nonzeroParams']) expect(typeof result[key]).toBe('number');
     expect(result.sparsity).toBeCloseTo(0.5, 3);
     expect(result.layers.map((l: { name: string }) => l.name)).toEqual(['fc1', 'fc2', 'fc3']);
