@@ -79,6 +79,13 @@ RESULT_SECTIONS.push(
       { header: 'sparsity', value: pct('sparsity') },
       { header: 'params', value: num('params') },
       { header: 'nonzero', value: num('nonzeroParams') },
+      {
+        header: 'smaller model (filters removed)',
+        value: (r) => {
+          const st = r['structured'] as { params?: number; macs?: number } | undefined;
+          return st && typeof st.params === 'number' ? `${st.params.toLocaleString('en-US')} params, ${(st.macs ?? 0).toLocaleString('en-US')} MACs` : '–';
+        },
+      },
     ],
     rows: [
       { label: 'LeNet-300-100, 92% global', command: 'smallnets prune --model out/lenet300 --sparsity 0.92 --out out/lenet300-pruned --force --json' },
