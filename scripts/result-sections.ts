@@ -139,6 +139,7 @@ RESULT_SECTIONS.push(
     ],
     rows: [
       { label: 'both convs separable', command: 'smallnets restructure --model out/lenet5 --separable all --out out/lenet5-separable --force --json' },
+      { label: 'both convs separable, depthwise multiplier 2', command: 'smallnets restructure --model out/lenet5 --separable all --depth-multiplier 2 --out out/lenet5-separable-dm2 --force --json' },
       { label: 'both convs factorized (stacked 3×3)', command: 'smallnets restructure --model out/lenet5 --factorize all --out out/lenet5-factorized --force --json' },
     ],
   },

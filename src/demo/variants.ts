@@ -138,7 +138,7 @@ function compressedVariant(name: string, variant: string): DemoVariant {
 export const DEMO_VARIANTS: DemoVariant[] = [
   prunedVariant('pruned', 'LeNet-5 pruned 92% (global magnitude)', { sparsity: 0.92, global: true }),
   prunedVariant('pruned-2:4', 'LeNet-5 pruned 2:4 (N:M)', { granularity: '2:4' }),
-  restructuredVariant('separable', 'LeNet-5 separable convs (distilled)', { separable: 'all' }),
+  restructuredVariant('separable', 'LeNet-5 separable convs ×2 depthwise (distilled)', { separable: 'all', depthMultiplier: 2 }),
   restructuredVariant('factorized', 'LeNet-5 5×5 → two 3×3 (distilled)', { factorize: 'all' }),
   quantizedVariant('qat6', 'LeNet-5 6-bit weights (QAT)', 6),
   quantizedVariant('2bit', 'LeNet-5 2-bit weights (QAT, ternary)', 2),
