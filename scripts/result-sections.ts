@@ -164,3 +164,27 @@ RESULT_SECTIONS.push(
     ],
   },
 );
+
+RESULT_SECTIONS.push({
+  name: 'bits',
+  title: 'Accuracy vs bits per weight: QAT vs PTQ vs clustering (issue 4)',
+  intro: 'LeNet-300-100 (baseline from the training table). QAT and PTQ grids exist from 2 bits; the 1-bit point is clustering with 2 centroids. Plot: ![accuracy vs bits](accuracy-vs-bits.svg)',
+  columns: [
+    { header: 'bits', value: num('bits') },
+    { header: 'float', value: pct('floatAccuracy') },
+    { header: 'QAT', value: pct('qat') },
+    { header: 'PTQ', value: pct('ptq') },
+    { header: 'k-means only', value: pct('kmeans') },
+    { header: 'clustering (fine-tuned)', value: pct('clustering') },
+  ],
+  rows: [
+      { label: '1', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 1 --json' },
+      { label: '2', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 2 --json' },
+      { label: '3', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 3 --json' },
+      { label: '4', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 4 --json' },
+      { label: '5', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 5 --json' },
+      { label: '6', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 6 --json' },
+      { label: '7', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 7 --json' },
+      { label: '8', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 8 --json' },
+  ],
+});
