@@ -12,6 +12,7 @@ import { evaluateAccuracy } from '../training/evaluate.js';
 import { modelArtifacts, artifactsToFiles } from '../models/io.js';
 import { printTable, log } from '../cli/output.js';
 import { DEMO_VARIANTS } from './variants.js';
+import { summarize, FLOAT32, type StorageSpec } from '../analysis/index.js';
 
 export interface DemoContext {
   baseline: tfl.LayersModel;
@@ -30,7 +31,9 @@ export interface VariantRow {
   testAccuracy: number;
   bytes: number;
   seconds: number;
-  /** Anything else worth a column (bits, sparsity, MACs, energy …). */
+  /** Energy per inference from the 45 nm table at the stored precision (docs/energy.md). */
+  energyMicrojoules?: number;
+  /** Anything else worth a column (bits, sparsity, MACs …). */
   notes?: string;
 }
 
@@ -44,6 +47,11 @@ export interface DemoOptions {
   quick: boolean;
   seed: number;
   only?: string[];
+}
+
+/** Energy per inference (µJ) of `model` with its weights stored as `storage` (default fp32). */
+export function energyOf(model: tfl.LayersModel, storage: StorageSpec = FLOAT32): number {
+  return summarize(model, { storage }).energyMicrojoules;
 }
 
 export async function countNonzero(model: tfl.LayersModel): Promise<number> {
@@ -86,6 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<{ rows: VariantRow[
       nonzeroParams: await countNonzero(baseline),
       testAccuracy: baselineAccuracy,
       bytes: await layersModelBytes(baseline),
+      energyMicrojoules: energyOf(baseline),
       seconds: (performance.now() - started) / 1000,
     },
   ];
@@ -97,7 +106,7 @@ export async function runDemo(options: DemoOptions): Promise<{ rows: VariantRow[
     rows.push({ ...row, seconds: (performance.now() - t0) / 1000 });
   }
   printTable(
-    ['variant', 'params', 'nonzero', 'test acc %', 'Δ vs dense', 'bytes', 'ratio', 'seconds', 'notes'],
+    ['variant', 'params', 'nonzero', 'test acc %', 'Δ vs dense', 'bytes', 'ratio', 'energy µJ', 'seconds', 'notes'],
     rows.map((r) => [
       r.variant,
       r.params,
@@ -106,6 +115,7 @@ export async function runDemo(options: DemoOptions): Promise<{ rows: VariantRow[
       r === rows[0] ? '' : `${((r.testAccuracy - baselineAccuracy) * 100).toFixed(2)}`,
       r.bytes,
       `${(rows[0]!.bytes / r.bytes).toFixed(1)}×`,
+      r.energyMicrojoules === undefined ? '–' : r.energyMicrojoules.toFixed(1),
       r.seconds.toFixed(1),
       r.notes ?? '',
     ]),

@@ -3,7 +3,8 @@
  * baseline into one variant and measures it.
  */
 import type { DemoVariant, DemoContext } from './report.js';
-import { countNonzero, layersModelBytes } from './report.js';
+import { countNonzero, energyOf, layersModelBytes } from './report.js';
+import { deepCompression, integerInference } from '../analysis/index.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { PRUNE_DEFAULTS, pruneAndRetrain, sparsityReport, type PruneRetrainOptions } from '../pruning/index.js';
 import { compareModels, distill, restructure, DISTILL_DEFAULTS, type RestructurePlan } from '../restructure/index.js';
@@ -29,6 +30,7 @@ function prunedVariant(name: string, variant: string, options: PruneRetrainOptio
         nonzeroParams: await countNonzero(stripped),
         testAccuracy: evaluateAccuracy(stripped, context.test),
         bytes: await layersModelBytes(stripped),
+        energyMicrojoules: energyOf(stripped),
         notes: `${(report.sparsity * 100).toFixed(1)}% of prunable weights zero (${epochs} epoch${epochs === 1 ? '' : 's'} of fine-tuning); dense TF.js files`,
       };
       stripped.dispose();
@@ -53,6 +55,7 @@ function restructuredVariant(name: string, variant: string, plan: RestructurePla
         nonzeroParams: await countNonzero(student),
         testAccuracy: evaluateAccuracy(student, context.test),
         bytes: await layersModelBytes(student),
+        energyMicrojoules: energyOf(student),
         notes: `MACs ${c.macsBefore.toLocaleString('en-US')} → ${c.macsAfter.toLocaleString('en-US')} ` +
           `(${(((c.macsAfter - c.macsBefore) / c.macsBefore) * 100).toFixed(0)}%); ${epochs} epoch${epochs === 1 ? '' : 's'} distillation`,
       };
@@ -81,6 +84,7 @@ function quantizedVariant(name: string, variant: string, bits: number): DemoVari
         nonzeroParams: await countNonzero(model),
         testAccuracy: evaluateAccuracy(model, context.test),
         bytes: (await encodeModel(model, hints)).bytes.byteLength,
+        energyMicrojoules: energyOf(model, integerInference(bits)),
         notes: `${bits}-bit kernels (${2 ** bits - 1} levels, QAT ${epochs} epoch(s)); .snn affine codes, float32 biases`,
       };
       model.dispose();
@@ -107,6 +111,7 @@ function clusteredVariant(name: string, variant: string, clusters: ClusterSpec):
         nonzeroParams: await countNonzero(model),
         testAccuracy: evaluateAccuracy(model, context.test),
         bytes: (await encodeModel(model, hints)).bytes.byteLength,
+        energyMicrojoules: energyOf(model, deepCompression({ clusters: 16, indexBits: 0, density: 1 })),
         notes: `${weights.map((w) => `${w.layer} k=${w.codebook.length}`).join(', ')} (${epochs} epoch centroid fine-tuning); .snn codebook indexes`,
       };
       model.dispose();
@@ -129,6 +134,7 @@ function compressedVariant(name: string, variant: string): DemoVariant {
         nonzeroParams: await countNonzero(decoded),
         testAccuracy: evaluateAccuracy(decoded, context.test),
         bytes: result.bytes.byteLength,
+        energyMicrojoules: energyOf(decoded, deepCompression({ clusters: 16, indexBits: 5 })),
         notes: `.snn file: ${(4 * decoded.countParams() / result.bytes.byteLength).toFixed(1)}× smaller than fp32 weights (prune ${options.prune}, clusters conv:16/dense:16, Huffman)`,
       };
     },
