@@ -15,5 +15,6 @@ export type { LayerSummary, ModelSummary, SummaryOptions } from './summary.js';
 export { describeModel, knownLayerClasses, registerLayerCost, summarize } from './describe.js';
 export type { DescribeOptions, LayerCost, NodeShapes } from './describe.js';
 export { manifestEntryBits, storagePlanFromManifest } from './manifest.js';
+export { arithmeticOf, storagePlanFromSnn, tensorStorageOf } from './snn-storage.js';
 export { SUMMARY_HEAD, formatShape, renderSummaryTable, summaryRows } from './table.js';
 export type { SummaryTableOptions } from './table.js';

@@ -3,8 +3,8 @@
  * params, MACs, stored bytes and energy per inference (docs/energy.md), with totals.
  *
  * MODEL is a TF.js model directory, model.json or URL (sized by its weights manifest: the dtypes
- * and converter quantization actually stored), or a zoo spec (lenet5, mobilenet_v1:0.25:128, …;
- * float32). `--storage` replaces the stored format with a what-if: float16, uint8, int8, deep:32:5.
+ * and converter quantization actually stored), a .snn file (sized by its tensor records: sparse,
+ * codebook, affine or float16 as stored), or a zoo spec (lenet5, mobilenet_v1:0.25:128, …; float32). `--storage` replaces the stored format with a what-if: float16, uint8, int8, deep:32:5.
  */
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,9 +13,11 @@ import type { Command } from 'commander';
 import { describeModel } from '../analysis/describe.js';
 import { DEFAULT_SRAM_BYTES } from '../analysis/energy.js';
 import { storagePlanFromManifest } from '../analysis/manifest.js';
+import { storagePlanFromSnn } from '../analysis/snn-storage.js';
 import { STORAGE_FORMS, parseStorageSpec, type StoragePlan, type StorageSpec } from '../analysis/storage.js';
 import { summarizeDescription, type ModelSummary } from '../analysis/summary.js';
 import { renderSummaryTable } from '../analysis/table.js';
+import { encodeSnnWithReport } from '../format/writer.js';
 import { loadModelArtifacts } from '../models/io.js';
 import { ZOO_SPEC_FORMS, buildZooModel, looksLikeZooSpec } from '../models/zoo.js';
 import { addCommand } from './command.js';
@@ -38,6 +40,14 @@ interface Resolved {
 async function resolveModel(location: string): Promise<Resolved> {
   // An existing path wins over a zoo name, so a directory called "lenet5" still loads.
   if (looksLikeZooSpec(location) && !existsSync(location)) return { model: buildZooModel(location) };
+  if (/\.snn$/i.test(location)) {
+    const { readSnnFile, snnToLayersModel } = await import('../pipeline/snn-model.js');
+    const snn = await readSnnFile(location);
+    const model = await snnToLayersModel(snn);
+    // The writer is deterministic, so re-encoding the decoded tensors reports the file's own record sizes.
+    const { report } = encodeSnnWithReport(snn);
+    return { model, stored: (description) => storagePlanFromSnn(snn, report, description) };
+  }
   const artifacts = await loadModelArtifacts(location);
   let model: tfl.LayersModel;
   try {
@@ -71,7 +81,7 @@ export function register(program: Command): void {
     (cmd) =>
       cmd
         .description('per-layer output shape, params, multiply-adds, stored bytes and energy per inference (45 nm table)')
-        .argument('<model>', `model directory, model.json, URL, or zoo spec: ${ZOO_SPEC_FORMS.join(', ')}`)
+        .argument('<model>', `model directory, model.json, URL, .snn file, or zoo spec: ${ZOO_SPEC_FORMS.join(', ')}`)
         .option('--storage <format>', `what-if storage instead of the saved one: ${STORAGE_FORMS.join(', ')}`, parseStorageSpec)
         .option('--sram-kib <n>', `on-chip SRAM budget for weights in KiB (default ${DEFAULT_SRAM_BYTES / 1024})`, nonNegativeInt('--sram-kib'))
         .option('--all', 'also list layers without weights or multiply-adds'),
