@@ -2,7 +2,8 @@
  * The .snn compressed model container: a versioned, checksummed binary file holding a model's
  * topology JSON and its weights, each tensor stored dense (float32/float16), affine-quantized or as
  * codebook indexes, optionally sparse (Deep Compression relative indexes) and Huffman-coded.
- * Standard library only: runs unchanged in Node and in browsers. Specification: docs/format.md.
+ * No Node APIs (fflate, pure JS, inflates the JSON sections): runs unchanged in Node and in browsers.
+ * Specification: docs/format.md.
  */
 export { encodeSnn, encodeSnnWithReport } from './writer.js';
 export { decodeSnn } from './reader.js';

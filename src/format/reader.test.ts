@@ -44,7 +44,7 @@ function writeRecord(w: ByteWriter, r: Record): void {
   }
 }
 
-/** A sealed file: header, then `body` (topology, metadata, count, records), then length and CRC fixed up. */
+/** A sealed version-1 file (plain JSON sections; still read): header, then `body` (topology, metadata, count, records), then length and CRC fixed up. */
 function file(body: (w: ByteWriter) => void): Uint8Array {
   const w = new ByteWriter();
   w.bytes(SNN_MAGIC);
@@ -117,10 +117,10 @@ describe('decodeSnn on crafted files', () => {
     expect(() => decodeSnn([1, 2] as unknown as Uint8Array)).toThrow(SnnFormatError);
   });
 
-  it('a future version gives "unsupported .snn version 9; this reader supports 1"', () => {
+  it('a future version gives "unsupported .snn version 9; this reader supports 1 and 2"', () => {
     const bytes = validFile();
     bytes[8] = 9;
-    rejects(bytes, /^unsupported \.snn version 9; this reader supports 1$/);
+    rejects(bytes, /^unsupported \.snn version 9; this reader supports 1 and 2$/);
   });
 
   it('unknown file flags are rejected', () => {

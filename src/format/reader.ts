@@ -1,11 +1,12 @@
 /**
- * The .snn reader, written for untrusted input: standard library only (browser-safe), every field
+ * The .snn reader, written for untrusted input: browser-safe (plus fflate for the JSON sections), every field
  * validated before it is used, every allocation bounded by bytes already known to be present or by
  * the element budget, every loop bounded by a validated count. Any defect is one SnnFormatError.
  * Check order: magic, size, version, length field, checksum, flags, then the body. Layout: docs/format.md.
  */
 import { ByteReader, LITTLE_ENDIAN } from './bytes.js';
 import { crc32 } from './crc32.js';
+import { readJsonSection } from './json-section.js';
 import { SnnFormatError, quoteName } from './errors.js';
 import { float16Table } from './float16.js';
 import {
@@ -23,11 +24,10 @@ import {
   MAX_RANK,
   MIN_TENSOR_RECORD_BYTES,
   SNN_MAGIC,
-  SNN_VERSION,
+  SNN_READABLE_VERSIONS,
   VALUE_ENCODING_CODES,
   defaultMaxElements,
   type DecodeOptions,
-  type JsonObject,
   type SnnEncoding,
   type SnnModel,
   type SnnTensor,
@@ -45,11 +45,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export function decodeSnn(bytes: Uint8Array, options: DecodeOptions = {}): SnnModel {
   if (!(bytes instanceof Uint8Array)) throw new SnnFormatError('decodeSnn expects a Uint8Array');
-  checkEnvelope(bytes);
+  const version = checkEnvelope(bytes);
   const maxElements = options.maxElements ?? defaultMaxElements(bytes.length);
   const r = new ByteReader(bytes, HEADER_BYTES, bytes.length - CHECKSUM_BYTES);
-  const topology = readJson(r, 'topology');
-  const metadata = readJson(r, 'metadata');
+  const topology = readJsonSection(r, 'topology', version);
+  const metadata = readJsonSection(r, 'metadata', version);
   const count = r.u32('tensor count');
   if (count > r.remaining / MIN_TENSOR_RECORD_BYTES) {
     throw new SnnFormatError(`tensor count ${count} cannot fit in the remaining ${r.remaining} bytes`);
@@ -68,7 +68,7 @@ export function decodeSnn(bytes: Uint8Array, options: DecodeOptions = {}): SnnMo
 }
 
 /** Magic, version, declared length, the CRC over everything before the CRC field, then the flags. */
-function checkEnvelope(bytes: Uint8Array): void {
+function checkEnvelope(bytes: Uint8Array): number {
   const min = HEADER_BYTES + CHECKSUM_BYTES;
   if (bytes.length === 0) throw new SnnFormatError('empty file, not an .snn file');
   for (let i = 0; i < SNN_MAGIC.length && i < bytes.length; i++) {
@@ -77,8 +77,8 @@ function checkEnvelope(bytes: Uint8Array): void {
   if (bytes.length < min) throw new SnnFormatError(`truncated: ${bytes.length} bytes, an .snn file has at least ${min}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(8, true);
-  if (version !== SNN_VERSION) {
-    throw new SnnFormatError(`unsupported .snn version ${version}; this reader supports ${SNN_VERSION}`);
+  if (!SNN_READABLE_VERSIONS.includes(version)) {
+    throw new SnnFormatError(`unsupported .snn version ${version}; this reader supports ${SNN_READABLE_VERSIONS.join(' and ')}`);
   }
   // Only the fields needed to find and trust the checksum come before it: the magic (is this .snn at
   // all?), the version (a future version may lay out everything else differently) and the length
@@ -95,25 +95,10 @@ function checkEnvelope(bytes: Uint8Array): void {
   }
   const flags = view.getUint16(10, true);
   if (flags !== 0) throw new SnnFormatError(`unknown file flags 0x${flags.toString(16)}`);
+  return version;
 }
 
 const hex = (v: number): string => v.toString(16).padStart(8, '0');
-
-function readJson(r: ByteReader, what: string): JsonObject | null {
-  const length = r.u32(`${what} length`);
-  if (length === 0) return null;
-  const bytes = r.take(length, what);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(utf8.decode(bytes));
-  } catch (e) {
-    throw new SnnFormatError(`${what} is not valid UTF-8 JSON (${String((e as Error).message).split('\n')[0]})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new SnnFormatError(`${what} must be a JSON object`);
-  }
-  return parsed as JsonObject;
-}
 
 function readTensor(r: ByteReader, budget: { left: number; max: number }, index: number): SnnTensor {
   const nameLength = r.u16(`tensor ${index} name length`);

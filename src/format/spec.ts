@@ -5,8 +5,10 @@
 
 /** `\x89SNN\r\n\x1a\n`: a non-ASCII first byte and CR/LF/EOF bytes expose text-mode transfer damage (as PNG). */
 export const SNN_MAGIC: Readonly<Uint8Array> = Uint8Array.of(0x89, 0x53, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a);
-/** The only version this reader and writer speak. Any layout change bumps it. */
-export const SNN_VERSION = 1;
+/** The version the writer produces. Any layout change bumps it. */
+export const SNN_VERSION = 2;
+/** Versions the reader accepts: 1 stored the JSON sections as plain text, 2 deflates them. */
+export const SNN_READABLE_VERSIONS: readonly number[] = [1, 2];
 /** magic(8) + version u16 + flags u16 + file length u32. */
 export const HEADER_BYTES = 16;
 /** The trailing CRC-32. */
@@ -14,6 +16,8 @@ export const CHECKSUM_BYTES = 4;
 
 // ---- limits (the reader rejects anything outside them; the writer refuses to produce it) ----
 export const MAX_RANK = 8;
+/** Longest topology or metadata JSON text (16 MiB; a MobileNet topology is ~60 KB). */
+export const MAX_JSON_BYTES = 1 << 24;
 export const MAX_NAME_BYTES = 0xffff;
 export const MAX_AFFINE_BITS = 16;
 export const MAX_CODEBOOK_SIZE = 1 << 16;

@@ -23,13 +23,13 @@ import {
   SNN_MAGIC,
   SNN_VERSION,
   VALUE_ENCODING_CODES,
-  type JsonObject,
   type SnnModel,
   type SnnReport,
   type SnnTensor,
   type StreamReport,
   type TensorReport,
 } from './spec.js';
+import { writeJsonSection } from './json-section.js';
 import { encodeGaps, nonzeroPositions } from './sparse.js';
 import { indexBits, planSymbolStream, writeSymbolStream, type HuffmanChoice, type SymbolStreamPlan } from './streams.js';
 import { codebookIndexer, dequantizeAffine, quantizeAffine } from './values.js';
@@ -58,8 +58,8 @@ export function encodeSnnWithReport(model: SnnModel): { bytes: Uint8Array; repor
   w.u16(SNN_VERSION);
   w.u16(0); // flags: reserved
   w.u32(0); // file length, patched below
-  const topologyBytes = writeJson(w, model.topology, 'topology');
-  const metadataBytes = writeJson(w, model.metadata, 'metadata');
+  const topologyBytes = writeJsonSection(w, model.topology, 'topology');
+  const metadataBytes = writeJsonSection(w, model.metadata, 'metadata');
   w.u32(model.tensors.length);
   const seen = new Set<string>();
   const tensors: TensorReport[] = [];
@@ -75,24 +75,6 @@ export function encodeSnnWithReport(model: SnnModel): { bytes: Uint8Array; repor
   const bytes = w.finish();
   new DataView(bytes.buffer).setUint32(fileBytes - CHECKSUM_BYTES, crc32(bytes, 0, fileBytes - CHECKSUM_BYTES), true);
   return { bytes, report: { fileBytes, topologyBytes, metadataBytes, tensors } };
-}
-
-function writeJson(w: ByteWriter, value: JsonObject | null, what: string): number {
-  if (value === null || value === undefined) {
-    w.u32(0);
-    return 4;
-  }
-  if (typeof value !== 'object' || Array.isArray(value)) throw new SnnFormatError(`${what} must be a JSON object or null`);
-  let text: string;
-  try {
-    text = JSON.stringify(value);
-  } catch (e) {
-    throw new SnnFormatError(`${what} is not serializable as JSON: ${(e as Error).message}`);
-  }
-  const bytes = utf8.encode(text);
-  w.u32(bytes.length);
-  w.bytes(bytes);
-  return 4 + bytes.length;
 }
 
 /** Validates the tensor's header fields; returns its element count. */
