@@ -9,8 +9,9 @@
  * 1 bit: uniform grids need ≥ 2 bits (a symmetric 2-bit grid is already ternary, {−s, 0, +s}), so
  * QAT and PTQ have no 1-bit point; clustering with k = 2 — two trained values per layer, 1-bit
  * indexes — is the 1-bit point (a learned binary code, with per-layer levels instead of ±α).
- * Fine-tuning budget: at each bit width QAT and clustering get the same epochs and learning rate,
- * those `smallnets quantize` uses by default at that width (qatTrainingDefaults; 1 bit uses 2-bit's).
+ * Fine-tuning budget: at each bit width QAT and clustering get the same epochs, learning rate and
+ * ±1 px shifts, those `smallnets quantize` uses by default at that width (qatTrainingDefaults; 1 bit
+ * uses 2-bit's), so the QAT column is what the CLI gives.
  *
  * With a subset of --bits, points are merged into the existing JSON (same arch/model), so the rows
  * can be produced by separate runs; the SVG is redrawn from all points. The last stdout line (with
@@ -67,7 +68,7 @@ async function measure(model: tfl.LayersModel, bits: number, train: Split, test:
   const defaults = qatTrainingDefaults(Math.max(bits, 2));
   const epochs = quick ? 1 : defaults.epochs;
   const learningRate = defaults.learningRate;
-  const fineTune = { epochs, learningRate, schedule: 'cosine' as const, seed: 1, progress: false };
+  const fineTune = { epochs, learningRate, schedule: 'cosine' as const, seed: 1, progress: false, augment: { maxShift: 1 } };
   let qat: number | null = null;
   let ptq: number | null = null;
   if (bits >= 2) {
