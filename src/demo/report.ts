@@ -12,7 +12,7 @@ import { evaluateAccuracy } from '../training/evaluate.js';
 import { modelArtifacts, artifactsToFiles } from '../models/io.js';
 import { printTable, log } from '../cli/output.js';
 import { DEMO_VARIANTS } from './variants.js';
-import { summarize, FLOAT32, type StorageSpec } from '../analysis/index.js';
+import { summarize, FLOAT32, type StoragePlan, type StorageSpec } from '../analysis/index.js';
 
 export interface DemoContext {
   baseline: tfl.LayersModel;
@@ -50,7 +50,7 @@ export interface DemoOptions {
 }
 
 /** Energy per inference (µJ) of `model` with its weights stored as `storage` (default fp32). */
-export function energyOf(model: tfl.LayersModel, storage: StorageSpec = FLOAT32): number {
+export function energyOf(model: tfl.LayersModel, storage: StorageSpec | StoragePlan = FLOAT32): number {
   return summarize(model, { storage }).energyMicrojoules;
 }
 
