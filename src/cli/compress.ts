@@ -34,7 +34,7 @@ export function register(program: Command): void {
         .description('Deep Compression: prune + retrain, cluster + fine-tune centroids (or quantize), Huffman-code, write a .snn file')
         .requiredOption('--model <path>', 'TF.js LayersModel directory or model.json (converter-quantized weights too)')
         .option('--prune <sparsity>', `fraction of kernel weights to zero (default recipe: ${DEFAULT_RECIPE.prune})`, numberInRange('--prune', 0, 1))
-        .option('--clusters <spec>', 'k-means clusters per layer kind or name, e.g. 16 or conv:16,dense:4 (default recipe: conv:16,dense:16)')
+        .option('--clusters <spec>', 'k-means clusters per layer kind or name, e.g. 16 or conv:16,dense:4 (default recipe: conv:16,dense:8)')
         .option('--bits <b>', 'affine quantization bits (2–8) instead of clustering', positiveInt('--bits'))
         .option('--no-huffman', 'store index and gap streams at fixed width')
         .option('--epochs <n>', `retraining epochs after pruning (default ${DEFAULT_RECIPE.pruneEpochs})`, positiveInt('--epochs'))
