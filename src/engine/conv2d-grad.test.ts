@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
 import { onBothBackends, maxRelativeError } from './backends.test-util.js';
+import { setConvGradStrategy, type ConvGradStrategy } from './conv2d-grad-gemm.js';
 
 type Pad = 'same' | 'valid';
 const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; s: number; p: Pad }> = [
@@ -14,8 +15,14 @@ const cases: Array<{ x: [number, number, number, number]; f: [number, number, nu
   { x: [4, 28, 28, 1], f: [5, 5, 1, 20], s: 1, p: 'valid' },
 ];
 
-describe('Conv2D gradients on wasm match the cpu backend', () => {
-  beforeAll(() => initBackend('wasm'));
+for (const strategy of ['auto', 'conv', 'gemm'] as ConvGradStrategy[]) describe(`Conv2D gradients on wasm match the cpu backend (input gradient: ${strategy})`, () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    setConvGradStrategy(strategy);
+  });
+  afterAll(() => {
+    setConvGradStrategy('auto');
+  });
   for (const c of cases) {
     it(`x=[${c.x}] f=[${c.f}] s=${c.s} p=${c.p}`, async () => {
       const probe = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, c.s, c.p).shape);

@@ -6,11 +6,13 @@
  *    = conv2d(x as [Cin,H,W,N], dy as filter [OH,OW,N,Cout], dilation = stride) → [Cin,kh,kw,Cout]
  *  input gradient:  dx = conv2d(zero-upsampled dy, spatially flipped W with in/out swapped), padded
  *    so the output is exactly H×W.
+ * Where a matrix product does less work for the input gradient, conv2d-grad-gemm.ts takes over.
  */
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelCalls, explicitPad, scoped } from './kernel-calls.js';
 import { filterGradExtent, forwardGeometry, inputGradPadding } from './conv-geometry.js';
 import { checkNhwc, padAttr, roundingAttr, upsampleAndPad } from './grad-support.js';
+import { inputGradGemm, useGemmForInputGrad } from './conv2d-grad-gemm.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -50,6 +52,7 @@ export function conv2dBackpropInput(calls: KernelCalls, inputs: NamedTensorInfoM
     inputShape, filter.shape as Shape4, attrs['strides'] as unknown as [number, number], 1,
     padAttr(attrs), roundingAttr(attrs), false,
   );
+  if (useGemmForInputGrad(calls, g)) return inputGradGemm(calls, dy, filter, g);
   const rows = inputGradPadding(g.inHeight, g.outHeight, g.filterHeight, g.strideHeight, 1, g.padTop);
   const cols = inputGradPadding(g.inWidth, g.outWidth, g.filterWidth, g.strideWidth, 1, g.padLeft);
   return scoped(calls, (keep) => {

@@ -12,6 +12,12 @@ import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from
 
 export type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
 
+/** The wasm backend's heap access (not part of KernelBackend's public type). */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
 /** A backend plus the kernels it had when we wrapped it. */
 export class KernelCalls {
   private readonly originals = new Map<string, tf.KernelFunc>();
@@ -33,6 +39,22 @@ export class KernelCalls {
     if (!func) throw new Error(`backend '${this.backendName}' has no kernel ${kernelName}`);
     const out = func({ inputs, attrs, backend: this.backend });
     return Array.isArray(out) ? out[0]! : out;
+  }
+
+  /** Whether kernels can read and write tensor data in place (the wasm heap). */
+  get hasHeap(): boolean {
+    const b = this.backend as unknown as Partial<HeapBackend>;
+    return typeof b.makeOutput === 'function' && typeof b.typedArrayFromHeap === 'function';
+  }
+
+  /** A new float32 tensor on the heap. Allocation may grow the heap and detach older views: allocate first, then view. */
+  makeFloat32(shape: number[]): TensorInfo {
+    return (this.backend as unknown as HeapBackend).makeOutput(shape, 'float32');
+  }
+
+  /** A view of a float32 tensor's data on the heap, valid until the next allocation. */
+  heapView(info: TensorInfo): Float32Array {
+    return (this.backend as unknown as HeapBackend).typedArrayFromHeap(info);
   }
 
   release(...infos: TensorInfo[]): void {

@@ -65,11 +65,6 @@ export function maxPoolBackprop(x: Float32Array, dy: Float32Array, g: PoolGeomet
   }
 }
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
-
 /** MaxPoolGrad kernel: inputs {dy, input, output}; attrs {filterSize, strides, pad, dimRoundingMode}. */
 export function maxPoolGradKernel(calls: KernelCalls, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
   const x = inputs['input']!;
@@ -83,12 +78,11 @@ export function maxPoolGradKernel(calls: KernelCalls, inputs: NamedTensorInfoMap
     attrs['pad'] as unknown as 'valid' | 'same' | number,
     (attrs['dimRoundingMode'] ?? undefined) as 'floor' | 'round' | 'ceil' | undefined,
   );
-  const backend = calls.backend as unknown as HeapBackend;
-  // makeOutput may grow the wasm heap, which detaches older views: allocate first, then view.
-  const out = backend.makeOutput(x.shape, 'float32');
-  const dx = backend.typedArrayFromHeap(out);
+  // Allocation may grow the wasm heap, which detaches older views: allocate first, then view.
+  const out = calls.makeFloat32(x.shape);
+  const dx = calls.heapView(out);
   dx.fill(0);
-  maxPoolBackprop(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), {
+  maxPoolBackprop(calls.heapView(x), calls.heapView(dy), {
     batch: info.batchSize,
     inHeight: info.inHeight,
     inWidth: info.inWidth,
