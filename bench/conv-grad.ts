@@ -1,5 +1,5 @@
 /**
- * `npm run bench:conv-grad -- [--json] [--batch N]`: the two forms of the Conv2D input gradient on
+ * `npm run bench:conv-grad -- [--json] [--batch N] [--case I]`: the two forms of the Conv2D input gradient on
  * the wasm backend, side by side on the same tensors — as a forward convolution of the padded,
  * upsampled dy with the flipped filter, and as dy·Wᵀ + col2im (src/engine/conv2d-grad-gemm.ts) —
  * plus the filter gradient and the forward convolution for scale, and which form 'auto' picks.
@@ -14,6 +14,9 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const batchIndex = args.indexOf('--batch');
 const BATCH = batchIndex >= 0 ? Number(args[batchIndex + 1]) : 32;
+const caseIndex = args.indexOf('--case');
+/** One case only (its JSON is then a flat object, one row of docs/results.md). */
+const ONLY = caseIndex >= 0 ? Number(args[caseIndex + 1]) : null;
 
 type Shape4 = [number, number, number, number];
 const CASES: Array<{ name: string; x: Shape4; f: Shape4; stride: number; pad: 'valid' | 'same' }> = [
@@ -37,8 +40,12 @@ function medianMs(run: () => tf.Tensor): number {
   return times[7]!;
 }
 
+if (ONLY !== null && !(Number.isInteger(ONLY) && ONLY >= 0 && ONLY < CASES.length)) {
+  process.stderr.write(`bench:conv-grad: --case must be an integer in [0, ${CASES.length - 1}]\n`);
+  process.exit(2);
+}
 await initBackend('wasm');
-const results = CASES.map((c) => {
+const results = (ONLY === null ? CASES : [CASES[ONLY]!]).map((c) => {
   const x = tf.randomNormal(c.x) as tf.Tensor4D;
   const f = tf.randomNormal(c.f) as tf.Tensor4D;
   const dy = tf.randomNormal(tf.conv2d(x, f, c.stride, c.pad).shape);
@@ -61,4 +68,7 @@ process.stderr.write(`${renderTable(
   ['layer (batch ' + BATCH + ')', 'forward', 'dx as conv', 'dx as GEMM + col2im', 'conv / GEMM', 'auto', 'dW'],
   results.map((r) => [r.name, r.forwardMs.toFixed(2), r.inputGradConvMs.toFixed(2), r.inputGradGemmMs.toFixed(2), `${r.speedup.toFixed(2)}×`, r.inputGradAutoMs.toFixed(2), r.filterGradMs.toFixed(2)]),
 )}\n`);
-if (json) process.stdout.write(`${JSON.stringify({ command: 'bench:conv-grad', batch: BATCH, results })}\n`);
+if (json) {
+  const result = ONLY === null ? { results } : results[0];
+  process.stdout.write(`${JSON.stringify({ command: 'bench:conv-grad', batch: BATCH, ...result })}\n`);
+}

@@ -56,6 +56,21 @@ export const RESULT_SECTIONS: ResultSection[] = [
     ],
     rows: [{ command: 'npx tsx bench/train.ts --json' }],
   },
+  {
+    name: 'bench-conv-grad',
+    title: 'Convolution input gradient: forward-conv form vs GEMM + col2im (issue 2)',
+    intro: 'wasm backend, batch 32, median ms of 15 runs after warm-up; "auto" is the form the engine picks for the layer (src/engine/conv2d-grad-gemm.ts).',
+    columns: [
+      { header: 'layer', value: (r) => String(r['name'] ?? '–') },
+      { header: 'forward ms', value: num('forwardMs', 2) },
+      { header: 'dx as conv ms', value: num('inputGradConvMs', 2) },
+      { header: 'dx as GEMM + col2im ms', value: num('inputGradGemmMs', 2) },
+      { header: 'conv / GEMM', value: num('speedup', 2) },
+      { header: 'auto ms', value: num('inputGradAutoMs', 2) },
+      { header: 'dW ms', value: num('filterGradMs', 2) },
+    ],
+    rows: [0, 1, 2, 3].map((i) => ({ command: `npx tsx bench/conv-grad.ts --json --case ${i}` })),
+  },
 ];
 
 const delta = (r: Record<string, unknown>) =>
