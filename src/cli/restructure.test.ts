@@ -45,8 +45,19 @@ describe('smallnets restructure', () => {
     expect(result['testAccuracyAfter']).toBeGreaterThan(0.25); // one short epoch: well above chance (10%)
     expect(stderr).toContain('conv1_dw + conv1_pw');
     expect(stderr).toMatch(/total/);
+    // conv1 reads one channel: at multiplier 1 its depthwise stage is a single filter, and the CLI says so.
+    expect(stderr).toMatch(/note: conv1_dw has one input channel, .*--depth-multiplier 2/);
+    expect(stderr).not.toMatch(/note: conv2_dw/);
     const saved = await loadModel(out);
     expect(saved.layers.map((l) => l.name)).toEqual(['conv1_dw', 'conv1_pw', 'pool1', 'conv2_dw', 'conv2_pw', 'pool2', 'flatten', 'fc']);
+  });
+
+  it('--depth-multiplier 2 gives conv1 two filters per channel and no single-filter note', async () => {
+    const { code, stdout, stderr } = await runCli(['restructure', '--model', tiny, '--separable', 'conv1', '--depth-multiplier', '2', '--epochs', '0', '--out', path.join(dir, 'dm2'), '--json', '--backend', 'wasm']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/note: conv1_dw/);
+    // conv1 5·5·1·4+4 = 104 → depthwise 5·5·1·2 = 50, pointwise 2·4+4 = 12.
+    expect(lastJson(stdout)['paramsAfter']).toBe(50 + 12 + 808 + 1290);
   });
 
   it('--factorize and --width with --epochs 0 restructure without training', async () => {
