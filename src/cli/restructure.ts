@@ -153,8 +153,8 @@ export function register(program: Command): void {
 /**
  * A depthwise layer with one input channel and multiplier 1 is a single k×k filter that every
  * output of the following pointwise layer rescales: a rank-1 bottleneck (why MobileNet keeps its
- * first layer a full convolution). LeNet-5's conv1 made separable that way loses 0.70 points after
- * distillation, and at --depth-multiplier 2 gains 0.05 (docs/results.md): say so.
+ * first layer a full convolution). LeNet-5 made separable that way ends 0.65–0.70 points below the
+ * original after distillation, at --depth-multiplier 2 within 0.05 (docs/results.md): say so.
  */
 function singleFilterNotes(model: tfl.LayersModel): string[] {
   const notes: string[] = [];
