@@ -6,21 +6,10 @@
  * and its input gradient is dy · Wᵀ scattered back: dx[n, oh·sh+i−pt, ow·sw+j−pl, ci] sums the
  * (n,oh,ow),(i,j,ci) entries of every patch covering that pixel. Taps in the padding are dropped.
  */
+import type { ConvGeometry } from './conv-geometry.js';
 
-export interface PatchGeometry {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padTop: number;
-  padLeft: number;
-}
+/** A convolution's geometry without dilation (col2im handles dilation 1 only). */
+export type PatchGeometry = Omit<ConvGeometry, 'dilationHeight' | 'dilationWidth'>;
 
 /** Rows × columns of the patch matrix. */
 export function patchMatrixShape(g: PatchGeometry): [number, number] {
