@@ -5,6 +5,7 @@
 import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { concatBytes } from '../format/bytes.js';
 import { crc32 } from '../format/crc32.js';
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
@@ -17,15 +18,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** A PNG from raw 8-bit samples (`channels` per pixel); colorType 3 needs `palette` (RGB triples). */
 export function rawPng(width: number, height: number, colorType: 0 | 2 | 3 | 4 | 6, samples: Uint8Array, palette?: Uint8Array): Uint8Array {
@@ -37,7 +29,7 @@ export function rawPng(width: number, height: number, colorType: 0 | 2 | 3 | 4 |
   ihdr.set([8, colorType, 0, 0, 0], 8);
   const rows = new Uint8Array(height * (width * channels + 1)); // filter byte 0 per row
   for (let y = 0; y < height; y++) rows.set(samples.subarray(y * width * channels, (y + 1) * width * channels), y * (width * channels + 1) + 1);
-  return concat([
+  return concatBytes([
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
     ...(palette ? [chunk('PLTE', palette)] : []),
@@ -53,7 +45,7 @@ export function pngHeaderOnly(width: number, height: number): Uint8Array {
   view.setUint32(0, width);
   view.setUint32(4, height);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return concat([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)]);
+  return concatBytes([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)]);
 }
 
 /** An RGBA PNG via pngjs. */

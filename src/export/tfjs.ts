@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { concatBytes } from '../format/bytes.js';
 import { MODEL_JSON, WEIGHTS_BIN, modelArtifacts, writeDirAtomic } from '../models/io.js';
 import { dequantizeLikeTfjs, quantizeLikeConverter, type TfjsQuantization } from './tfjs-quantize.js';
 
@@ -53,7 +54,7 @@ export function tfjsFiles(artifacts: tf.io.ModelArtifacts, options: TfjsExportOp
     chunks.push(q.bytes);
     entries.push({ ...plain, quantization: q.quantization });
   }
-  const weights = concat(chunks);
+  const weights = concatBytes(chunks);
   const modelJson = {
     format: 'layers-model',
     generatedBy: artifacts.generatedBy,
@@ -94,12 +95,3 @@ function floatBytes(values: Float32Array): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}

@@ -8,6 +8,17 @@ import { SnnFormatError } from './errors.js';
 /** True on every mainstream platform; the big-endian paths exist so the format stays portable. */
 export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+/** One buffer holding `parts` back to back. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
 export class ByteWriter {
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);

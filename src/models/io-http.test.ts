@@ -11,6 +11,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../engine/backend.js';
+import { concatBytes } from '../format/bytes.js';
 import { float32BitsToFloat16 } from '../format/float16.js';
 import { tinyConvNet } from '../restructure/models.test-util.js';
 import { loadModel, modelArtifacts } from './io.js';
@@ -58,15 +59,6 @@ function halfValue(h: number): number {
   return exp === 0 ? sign * mant * 2 ** -24 : sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 let dir: string;
 let server: http.Server;
@@ -83,7 +75,7 @@ async function writeConvertedModel(out: string): Promise<Map<string, Float32Arra
   const manifest: tf.io.WeightsManifestConfig = [];
   await mkdir(out, { recursive: true });
   for (const [g, group] of groups.entries()) {
-    const bytes = concat(group.map((e) => e.bytes));
+    const bytes = concatBytes(group.map((e) => e.bytes));
     const shards = g === 0 ? 3 : 2;
     const cuts = Array.from({ length: shards + 1 }, (_, i) => Math.round((bytes.length * i) / shards));
     const paths: string[] = [];

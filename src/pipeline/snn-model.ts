@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { concatBytes } from '../format/bytes.js';
 import { decodeSnn, encodeSnnWithReport, encodeTensorAuto, type EncodingHint } from '../format/index.js';
 import type { JsonObject, SnnModel, SnnReport, SnnTensor } from '../format/spec.js';
 import { modelArtifacts } from '../models/io.js';
@@ -47,14 +48,7 @@ export function snnToArtifacts(snn: SnnModel): tf.io.ModelArtifacts {
     weightSpecs.push({ name: t.name, shape: [...t.shape], dtype: t.dtype });
     chunks.push(tensorBytes(t));
   }
-  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const weightData = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    weightData.set(c, at);
-    at += c.byteLength;
-  }
-  return { modelTopology: snn.topology, weightSpecs, weightData: weightData.buffer };
+  return { modelTopology: snn.topology, weightSpecs, weightData: concatBytes(chunks).buffer };
 }
 
 function tensorBytes(t: SnnTensor): Uint8Array {
