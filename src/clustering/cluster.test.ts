@@ -11,7 +11,7 @@ import { trainModel } from '../training/train.js';
 import { distinctValuesPerLayer } from '../quantization/distinct.js';
 import { outputs, syntheticDigits, tinyModel } from '../quantization/models.test-util.js';
 import { clusterWeights, clusterWrappers, readClusteringMetadata, stripClustering } from './cluster.js';
-import { ClusteringConfig, parseClusterSpec } from './config.js';
+import { ClusteringConfig, formatClusterSpec, parseClusterSpec, type ClusterSpec } from './config.js';
 
 let dir: string;
 const digits = syntheticDigits(64);
@@ -140,6 +140,13 @@ describe('bad clustering configs fail with one line', () => {
     expect(parseClusterSpec('conv:16, dense:4')).toEqual({ conv: 16, dense: 4 });
     expect(() => parseClusterSpec('conv=16')).toThrow(/--clusters must be a number or a list like conv:16,dense:4/);
     expect(() => parseClusterSpec('4.5')).toThrow(UsageError);
+  });
+
+  it('formatClusterSpec writes what parseClusterSpec reads back', () => {
+    expect(formatClusterSpec({ conv: 16, dense: 8 })).toBe('conv:16,dense:8');
+    expect(formatClusterSpec({ conv: 16, dense: 8 }, '/')).toBe('conv:16/dense:8');
+    expect(formatClusterSpec(16)).toBe('16');
+    for (const spec of [16, { conv: 16, dense: 4 }, { fc2: 3 }] as ClusterSpec[]) expect(parseClusterSpec(formatClusterSpec(spec))).toEqual(spec);
   });
 
   it('the config round-trips through getConfig/fromConfig', () => {

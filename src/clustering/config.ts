@@ -57,6 +57,16 @@ export function parseClusterSpec(text: string): ClusterSpec {
   return spec;
 }
 
+/**
+ * The text form of a ClusterSpec that parseClusterSpec reads back (`separator` between entries).
+ *
+ * @example
+ * formatClusterSpec({ conv: 16, dense: 8 }); // 'conv:16,dense:8'
+ */
+export function formatClusterSpec(spec: ClusterSpec, separator = ','): string {
+  return typeof spec === 'number' ? String(spec) : Object.entries(spec).map(([kind, k]) => `${kind}:${k}`).join(separator);
+}
+
 export class ClusteringConfig extends tf.serialization.Serializable {
   static className = 'SmallnetsClusteringConfig';
   readonly clusters: ClusterSpec;

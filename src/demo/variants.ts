@@ -3,14 +3,13 @@
  * baseline into one variant and measures it.
  */
 import type { DemoVariant, DemoContext } from './report.js';
-import { countNonzero, energyOf, layersModelBytes } from './report.js';
+import { energyOf, layersModelBytes, measureRow } from './report.js';
 import { deepCompression, describeModel, integerInference, storagePlanFromSnn } from '../analysis/index.js';
-import { evaluateAccuracy } from '../training/evaluate.js';
 import { PRUNE_DEFAULTS, pruneAndRetrain, sparsityReport, type PruneRetrainOptions } from '../pruning/index.js';
 import { compareModels, distill, restructure, DISTILL_DEFAULTS, type RestructurePlan } from '../restructure/index.js';
 import { trainModel } from '../training/train.js';
 import { qatTrainingDefaults, quantizeAware, stripQuantization } from '../quantization/index.js';
-import { CLUSTER_FINE_TUNE_DEFAULTS, clusterWeights, stripClustering, type ClusterSpec } from '../clustering/index.js';
+import { CLUSTER_FINE_TUNE_DEFAULTS, clusterWeights, formatClusterSpec, stripClustering, type ClusterSpec } from '../clustering/index.js';
 import { encodeModel, snnToLayersModel, type EncodingHints } from '../pipeline/snn-model.js';
 import { compress, DEFAULT_RECIPE } from '../pipeline/compress.js';
 import { decodeSnn } from '../format/index.js';
@@ -24,15 +23,12 @@ function prunedVariant(name: string, variant: string, options: PruneRetrainOptio
       const { pruned, stripped } = pruneAndRetrain(context.baseline, context.train, { ...options, epochs, seed: context.seed, label: name });
       pruned.dispose();
       const report = sparsityReport(stripped);
-      const row = {
+      const row = await measureRow(stripped, context.test, {
         variant,
-        params: stripped.countParams(),
-        nonzeroParams: await countNonzero(stripped),
-        testAccuracy: evaluateAccuracy(stripped, context.test),
         bytes: await layersModelBytes(stripped),
         energyMicrojoules: energyOf(stripped),
         notes: `${(report.sparsity * 100).toFixed(1)}% of prunable weights zero (${epochs} epoch${epochs === 1 ? '' : 's'} of fine-tuning); dense TF.js files`,
-      };
+      });
       stripped.dispose();
       return row;
     },
@@ -49,16 +45,13 @@ function restructuredVariant(name: string, variant: string, plan: RestructurePla
       const student = restructure(context.baseline, { ...plan, seed: context.seed });
       distill(student, context.baseline, context.train, { epochs, schedule: 'cosine', seed: context.seed, label: name });
       const c = compareModels(context.baseline, student);
-      const row = {
+      const row = await measureRow(student, context.test, {
         variant,
-        params: student.countParams(),
-        nonzeroParams: await countNonzero(student),
-        testAccuracy: evaluateAccuracy(student, context.test),
         bytes: await layersModelBytes(student),
         energyMicrojoules: energyOf(student),
         notes: `MACs ${c.macsBefore.toLocaleString('en-US')} → ${c.macsAfter.toLocaleString('en-US')} ` +
           `(${(((c.macsAfter - c.macsBefore) / c.macsBefore) * 100).toFixed(0)}%); ${epochs} epoch${epochs === 1 ? '' : 's'} distillation`,
-      };
+      });
       student.dispose();
       return row;
     },
@@ -78,15 +71,12 @@ function quantizedVariant(name: string, variant: string, bits: number): DemoVari
       aware.dispose();
       const hints: EncodingHints = {};
       for (const w of weights) hints[w.weight] = { bits: w.bits, perChannel: w.perChannel, scales: w.scales, zeroPoints: w.zeroPoints };
-      const row = {
+      const row = await measureRow(model, context.test, {
         variant,
-        params: model.countParams(),
-        nonzeroParams: await countNonzero(model),
-        testAccuracy: evaluateAccuracy(model, context.test),
         bytes: (await encodeModel(model, hints)).bytes.byteLength,
         energyMicrojoules: energyOf(model, integerInference(bits)),
         notes: `${bits}-bit kernels (${2 ** bits - 1} levels, QAT ${epochs} epoch(s)); .snn affine codes, float32 biases`,
-      };
+      });
       model.dispose();
       return row;
     },
@@ -105,15 +95,12 @@ function clusteredVariant(name: string, variant: string, clusters: ClusterSpec):
       clustered.dispose();
       const hints: EncodingHints = {};
       for (const w of weights) hints[w.weight] = { codebook: w.codebook };
-      const row = {
+      const row = await measureRow(model, context.test, {
         variant,
-        params: model.countParams(),
-        nonzeroParams: await countNonzero(model),
-        testAccuracy: evaluateAccuracy(model, context.test),
         bytes: (await encodeModel(model, hints)).bytes.byteLength,
         energyMicrojoules: energyOf(model, deepCompression({ clusters: 16, indexBits: 0, density: 1 })),
         notes: `${weights.map((w) => `${w.layer} k=${w.codebook.length}`).join(', ')} (${epochs} epoch centroid fine-tuning); .snn codebook indexes`,
-      };
+      });
       model.dispose();
       return row;
     },
@@ -129,18 +116,14 @@ function compressedVariant(name: string, variant: string): DemoVariant {
       const result = await compress(context.baseline, { ...options, seed: context.seed }, { train: context.train, test: context.test });
       const snn = decodeSnn(result.bytes);
       const decoded = await snnToLayersModel(snn);
-      const clusters = options.clusters === null ? 'none' : typeof options.clusters === 'number' ? String(options.clusters)
-        : Object.entries(options.clusters).map(([kind, k]) => `${kind}:${k}`).join('/');
-      return {
+      const clusters = options.clusters === null ? 'none' : formatClusterSpec(options.clusters, '/');
+      return measureRow(decoded, context.test, {
         variant,
-        params: decoded.countParams(),
-        nonzeroParams: await countNonzero(decoded),
-        testAccuracy: evaluateAccuracy(decoded, context.test),
         bytes: result.bytes.byteLength,
         // Sized and costed from the file itself: each layer's exact record bytes and stored form.
         energyMicrojoules: energyOf(decoded, storagePlanFromSnn(snn, result.report, describeModel(decoded))),
         notes: `.snn file: ${(4 * decoded.countParams() / result.bytes.byteLength).toFixed(1)}× smaller than fp32 weights (prune ${options.prune}, clusters ${clusters}, Huffman)`,
-      };
+      });
     },
   };
 }
