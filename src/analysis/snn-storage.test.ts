@@ -7,6 +7,7 @@ import { runCli } from '../cli/run-cli.test-util.js';
 import { initBackend } from '../engine/backend.js';
 import { lenet300 } from '../models/lenet.js';
 import { encodeModel } from '../pipeline/snn-model.js';
+import { decodeSnn } from '../format/reader.js';
 import type { SnnEncoding } from '../format/spec.js';
 import { describeModel } from './describe.js';
 import { storagePlanFromSnn, tensorStorageOf, arithmeticOf } from './snn-storage.js';
@@ -21,12 +22,13 @@ async function compressedLenet300() {
   const [kernel, bias] = fc1.getWeights();
   const values = kernel!.dataSync().map((_, i) => (i % 10 === 0 ? LEVELS[i % 3 === 0 ? 0 : 3]! : 0));
   fc1.setWeights([tf.tensor(values, kernel!.shape), bias!]);
-  const encoded = await encodeModel(model, {
+  const { bytes, report } = await encodeModel(model, {
     'fc1/kernel': { codebook: LEVELS, sparse: true },
     'fc2/kernel': { bits: 6 },
     'fc3/kernel': { float16: true },
   });
-  return { model, ...encoded };
+  // Read back, as summary does: the reader measures each tensor record.
+  return { model, bytes, report, snn: decodeSnn(bytes) };
 }
 
 describe('storagePlanFromSnn', () => {
@@ -37,7 +39,7 @@ describe('storagePlanFromSnn', () => {
   it('each layer is sized by its own tensor records, so the total is the file minus topology, metadata and envelope', async () => {
     const { model, snn, report } = await compressedLenet300();
     const description = describeModel(model);
-    const summary = summarizeDescription(description, { storage: storagePlanFromSnn(snn, report, description) });
+    const summary = summarizeDescription(description, { storage: storagePlanFromSnn(snn, description) });
     const record = (name: string) => report.tensors.find((t) => t.name === name)!.recordBytes;
     const bytes = Object.fromEntries(summary.layers.map((l) => [l.name, l.bytes]));
     expect(bytes).toEqual({
@@ -50,9 +52,9 @@ describe('storagePlanFromSnn', () => {
   });
 
   it('sparse kernels skip the MACs of zeros, so the stored model costs less energy than a dense one of the same size', async () => {
-    const { model, snn, report } = await compressedLenet300();
+    const { model, snn } = await compressedLenet300();
     const description = describeModel(model);
-    const plan = storagePlanFromSnn(snn, report, description);
+    const plan = storagePlanFromSnn(snn, description);
     expect(plan.layers!['fc1']!.kernel).toEqual({ bits: 2, overheadBits: 128, indexBits: expect.any(Number) });
     const dense = { ...plan, layers: { ...plan.layers, fc1: { ...plan.layers!['fc1']!, kernel: { bits: 2, overheadBits: 128 } } } };
     const sparseEnergy = summarizeDescription(description, { storage: plan }).layers.find((l) => l.name === 'fc1')!.energyMicrojoules;

@@ -1,10 +1,10 @@
 /**
  * Storage of a model saved as .snn: every layer gets the exact bytes its tensor records take in the
- * file (from the writer's size report), and its kernel's stored form decides the rest of the energy
+ * file (measured by the reader), and its kernel's stored form decides the rest of the energy
  * model — sparse kernels skip the MACs of their zeros, affine-quantized kernels compute in integers
  * at their width, float16 kernels in float16, codebook kernels on their float32 centroids. Pure.
  */
-import type { SnnEncoding, SnnReport, SnnTensor } from '../format/spec.js';
+import type { SnnEncoding, SnnTensor } from '../format/spec.js';
 import type { ModelDescription } from './description.js';
 import { FLOAT32, type Arithmetic, type StoragePlan, type StorageSpec, type TensorStorage } from './storage.js';
 
@@ -35,16 +35,15 @@ export function arithmeticOf(encoding: SnnEncoding): Arithmetic {
 
 /**
  * A storage plan for a decoded .snn model: per layer, the exact bits of its tensor records (header,
- * parameters and streams) and the kernel's stored form. Layers whose weights are not in the file
- * (there should be none) fall back to float32 estimates.
+ * parameters and streams, as `decodeSnn` measured them) and the kernel's stored form. Weights not
+ * in the file, or tensors that were not read from one, fall back to float32 estimates.
  *
  * @example
  * const snn = decodeSnn(bytes);
- * const plan = storagePlanFromSnn(snn, encodeSnnWithReport(snn).report, describeModel(model));
+ * const plan = storagePlanFromSnn(snn, describeModel(await snnToLayersModel(snn)));
  */
-export function storagePlanFromSnn(snn: { tensors: readonly SnnTensor[] }, report: SnnReport, description: ModelDescription): StoragePlan {
+export function storagePlanFromSnn(snn: { tensors: readonly SnnTensor[] }, description: ModelDescription): StoragePlan {
   const tensors = new Map(snn.tensors.map((t) => [t.name, t]));
-  const records = new Map(report.tensors.map((t) => [t.name, t.recordBytes]));
   const layers: Record<string, StorageSpec> = {};
   for (const layer of description.layers) {
     if (layer.weights.length === 0) continue;
@@ -52,9 +51,8 @@ export function storagePlanFromSnn(snn: { tensors: readonly SnnTensor[] }, repor
     let kernel: SnnTensor | undefined;
     let aux: SnnTensor | undefined;
     for (const w of layer.weights) {
-      const record = records.get(w.name);
-      exactBits += record === undefined ? w.size * 32 : record * 8;
       const t = tensors.get(w.name);
+      exactBits += t?.recordBytes === undefined ? w.size * 32 : t.recordBytes * 8;
       if (w.role === 'kernel') kernel ??= t;
       else aux ??= t;
     }

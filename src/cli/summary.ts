@@ -17,7 +17,6 @@ import { storagePlanFromSnn } from '../analysis/snn-storage.js';
 import { STORAGE_FORMS, parseStorageSpec, type StoragePlan, type StorageSpec } from '../analysis/storage.js';
 import { summarizeDescription, type ModelSummary } from '../analysis/summary.js';
 import { renderSummaryTable } from '../analysis/table.js';
-import { encodeSnnWithReport } from '../format/writer.js';
 import { loadModelArtifacts } from '../models/io.js';
 import { ZOO_SPEC_FORMS, buildZooModel, looksLikeZooSpec } from '../models/zoo.js';
 import { addCommand } from './command.js';
@@ -43,10 +42,7 @@ async function resolveModel(location: string): Promise<Resolved> {
   if (/\.snn$/i.test(location)) {
     const { readSnnFile, snnToLayersModel } = await import('../pipeline/snn-model.js');
     const snn = await readSnnFile(location);
-    const model = await snnToLayersModel(snn);
-    // The writer is deterministic, so re-encoding the decoded tensors reports the file's own record sizes.
-    const { report } = encodeSnnWithReport(snn);
-    return { model, stored: (description) => storagePlanFromSnn(snn, report, description) };
+    return { model: await snnToLayersModel(snn), stored: (description) => storagePlanFromSnn(snn, description) };
   }
   const artifacts = await loadModelArtifacts(location);
   let model: tfl.LayersModel;

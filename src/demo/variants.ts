@@ -121,7 +121,7 @@ function compressedVariant(name: string, variant: string): DemoVariant {
         variant,
         bytes: result.bytes.byteLength,
         // Sized and costed from the file itself: each layer's exact record bytes and stored form.
-        energyMicrojoules: energyOf(decoded, storagePlanFromSnn(snn, result.report, describeModel(decoded))),
+        energyMicrojoules: energyOf(decoded, storagePlanFromSnn(snn, describeModel(decoded))),
         notes: `.snn file: ${(4 * decoded.countParams() / result.bytes.byteLength).toFixed(1)}× smaller than fp32 weights (prune ${options.prune}, clusters ${clusters}, Huffman)`,
       });
     },

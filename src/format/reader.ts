@@ -58,7 +58,9 @@ export function decodeSnn(bytes: Uint8Array, options: DecodeOptions = {}): SnnMo
   const names = new Set<string>();
   const tensors: SnnTensor[] = [];
   for (let i = 0; i < count; i++) {
+    const start = r.pos;
     const t = readTensor(r, budget, i);
+    t.recordBytes = r.pos - start;
     if (names.has(t.name)) throw new SnnFormatError(`duplicate tensor name ${quoteName(t.name)}`);
     names.add(t.name);
     tensors.push(t);

@@ -99,6 +99,8 @@ export interface SnnTensor {
    * encodeTensorAuto so an engine can run on the compressed form; the writer ignores it.
    */
   positions?: Uint32Array | null;
+  /** Set by the reader: the bytes this tensor's record takes in the file (header, parameters, streams). The writer ignores it. */
+  recordBytes?: number;
   /** Affine q or codebook index of each stored value (same order as positions); null for float encodings. */
   indexes?: Uint16Array | null;
 }

@@ -35,5 +35,6 @@ describe('docs/format.md worked example', () => {
     expect(Array.from(snn.tensors[0]!.values)).toEqual([0, 0.25, 0, 0, 0, 0, 0, -0.5]);
     expect(Array.from(snn.tensors[0]!.positions!)).toEqual([1, 7]);
     expect(Array.from(snn.tensors[0]!.indexes!)).toEqual([1, 0]);
+    expect(snn.tensors[0]!.recordBytes).toBe(91 - 41); // offsets 41..90: name length to the index stream's last byte
   });
 });
