@@ -160,10 +160,10 @@ function singleFilterNotes(model: tfl.LayersModel): string[] {
   const notes: string[] = [];
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'DepthwiseConv2D') continue;
-    const kernel = layer.getWeights()[0];
-    if (kernel === undefined || kernel.shape[2] !== 1 || kernel.shape[3] !== 1) continue;
+    const shape = layer.weights[0]?.shape; // [kh, kw, Cin, multiplier]
+    if (shape === undefined || shape[2] !== 1 || shape[3] !== 1) continue;
     notes.push(
-      `note: ${layer.name} has one input channel, so at depth multiplier 1 it is a single ${kernel.shape[0]}×${kernel.shape[1]} filter ` +
+      `note: ${layer.name} has one input channel, so at depth multiplier 1 it is a single ${shape[0]}×${shape[1]} filter ` +
         'shared by every output; --depth-multiplier 2 keeps much more accuracy',
     );
   }
