@@ -10,6 +10,8 @@ import { RuntimeError } from '../cli/errors.js';
 import type { LayerDescription, ModelDescription, Shape, WeightDescription } from './description.js';
 import { convMacs, denseMacs, depthwiseMacs, separableConvMacs, transposedConvMacs } from './macs.js';
 import { summarizeDescription, type ModelSummary, type SummaryOptions } from './summary.js';
+import { isChannelsFirst, weightBaseName } from '../models/layer-facts.js';
+import { countNonzero } from '../pruning/masks.js';
 
 /** A layer call's shapes, batch dimension included. */
 export interface NodeShapes {
@@ -29,10 +31,6 @@ function dim(d: number | null, what: string): number {
   return d;
 }
 
-function channelsFirst(layer: tfl.layers.Layer): boolean {
-  return layer.getConfig()['dataFormat'] === 'channelsFirst';
-}
-
 /** Spatial dims and channels of a conv-style shape [batch, ...spatial, c] or [batch, c, ...spatial]. */
 function split(shape: Shape, first: boolean): { spatial: number[]; channels: number } {
   const dims = shape.slice(1).map((d) => dim(d, 'spatial/channel'));
@@ -40,7 +38,7 @@ function split(shape: Shape, first: boolean): { spatial: number[]; channels: num
 }
 
 function kernelShape(layer: tfl.layers.Layer, base: string): number[] {
-  const w = layer.weights.find((v) => baseName(v.originalName) === base);
+  const w = layer.weights.find((v) => weightBaseName(v.originalName) === base);
   if (w === undefined) throw new RuntimeError(`layer '${layer.name}' has no '${base}' weight`);
   return w.shape as number[];
 }
@@ -52,7 +50,7 @@ const convCost: LayerCost = {
   kernels: ['kernel'],
   macs(layer, { outputShapes }) {
     const k = kernelShape(layer, 'kernel');
-    const out = split(outputShapes[0]!, channelsFirst(layer));
+    const out = split(outputShapes[0]!, isChannelsFirst(layer));
     return convMacs(k.slice(0, -2), k[k.length - 2]!, k[k.length - 1]!, out.spatial);
   },
 };
@@ -65,7 +63,7 @@ const REGISTRY = new Map<string, LayerCost>([
     kernels: ['kernel'],
     macs(layer, { inputShapes }) {
       const k = kernelShape(layer, 'kernel'); // [kh, kw, cout, cin]
-      const input = split(inputShapes[0]!, channelsFirst(layer));
+      const input = split(inputShapes[0]!, isChannelsFirst(layer));
       return transposedConvMacs(k.slice(0, 2), k[3]!, k[2]!, input.spatial);
     },
   }],
@@ -73,7 +71,7 @@ const REGISTRY = new Map<string, LayerCost>([
     kernels: ['depthwise_kernel'],
     macs(layer, { outputShapes }) {
       const k = kernelShape(layer, 'depthwise_kernel'); // [kh, kw, c, multiplier]
-      return depthwiseMacs(k.slice(0, 2), k[2]!, k[3]!, split(outputShapes[0]!, channelsFirst(layer)).spatial);
+      return depthwiseMacs(k.slice(0, 2), k[2]!, k[3]!, split(outputShapes[0]!, isChannelsFirst(layer)).spatial);
     },
   }],
   ['SeparableConv2D', {
@@ -81,7 +79,7 @@ const REGISTRY = new Map<string, LayerCost>([
     macs(layer, { outputShapes }) {
       const k = kernelShape(layer, 'depthwise_kernel');
       const p = kernelShape(layer, 'pointwise_kernel'); // [1, 1, c·multiplier, cout]
-      return separableConvMacs(k.slice(0, 2), k[2]!, k[3]!, p[3]!, split(outputShapes[0]!, channelsFirst(layer)).spatial);
+      return separableConvMacs(k.slice(0, 2), k[2]!, k[3]!, p[3]!, split(outputShapes[0]!, isChannelsFirst(layer)).spatial);
     },
   }],
   ['Dense', {
@@ -115,19 +113,9 @@ export function knownLayerClasses(): string[] {
   return [...REGISTRY.keys()].sort();
 }
 
-function baseName(weightName: string): string {
-  return weightName.slice(weightName.lastIndexOf('/') + 1);
-}
-
 /** Node shapes are a Shape for one tensor and a Shape[] for several. */
 function shapeList(s: Shape | Shape[]): Shape[] {
   return s.length > 0 && Array.isArray(s[0]) ? (s as Shape[]) : [s as Shape];
-}
-
-function countNonzero(values: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
-  return n;
 }
 
 export interface DescribeOptions {
@@ -145,7 +133,7 @@ function describeLayer(layer: tfl.layers.Layer, prefix: string, calls: number, m
   const macs = nodes.reduce((s, n) => s + cost.macs(layer, n), 0) * calls;
   const weights: WeightDescription[] = layer.weights.map((v) => {
     const shape = v.shape as number[];
-    const role = cost.kernels.includes(baseName(v.originalName)) ? 'kernel' : 'aux';
+    const role = cost.kernels.includes(weightBaseName(v.originalName)) ? 'kernel' : 'aux';
     const size = shape.reduce((p, d) => p * d, 1);
     const w: WeightDescription = { name: v.originalName, shape, size, role };
     if (measure && role === 'kernel') w.nonzero = countNonzero(v.read().dataSync());

@@ -12,6 +12,7 @@ import { evaluateAccuracy } from '../training/evaluate.js';
 import { modelArtifacts, artifactsToFiles } from '../models/io.js';
 import { printTable, log } from '../cli/output.js';
 import { DEMO_VARIANTS } from './variants.js';
+import { countNonzero as countNonzeroValues } from '../pruning/masks.js';
 import { summarize, FLOAT32, type StoragePlan, type StorageSpec } from '../analysis/index.js';
 
 export interface DemoContext {
@@ -73,10 +74,7 @@ export function energyOf(model: tfl.LayersModel, storage: StorageSpec | StorageP
 
 export async function countNonzero(model: tfl.LayersModel): Promise<number> {
   let nonzero = 0;
-  for (const w of model.getWeights()) {
-    const values = await w.data();
-    for (let i = 0; i < values.length; i++) if (values[i] !== 0) nonzero++;
-  }
+  for (const w of model.getWeights()) nonzero += countNonzeroValues(await w.data());
   return nonzero;
 }
 

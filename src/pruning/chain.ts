@@ -6,6 +6,7 @@
  * the layer unfit for filter pruning; the reason says why.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
+import { isChannelsFirst } from '../models/layer-facts.js';
 
 /**
  * - elementwise: per-channel or per-value maps (BN, activations, dropout at inference);
@@ -56,10 +57,6 @@ export function inputShapeOf(layer: tfl.layers.Layer): (number | null)[] | undef
   return shapes.length > 0 && Array.isArray(shapes[0]) ? (shapes as (number | null)[][])[0] : (shapes as (number | null)[]);
 }
 
-function channelsFirst(layer: tfl.layers.Layer): boolean {
-  return layer.getConfig()['dataFormat'] === 'channelsFirst';
-}
-
 /** The layers of `model` that consume `layer`'s output. */
 function consumers(model: tfl.LayersModel, layer: tfl.layers.Layer): tfl.layers.Layer[] {
   const inModel = new Set(model.layers);
@@ -71,7 +68,7 @@ function passReason(layer: tfl.layers.Layer, afterFlatten: boolean): string | un
   const kind = PASS_THROUGH.get(className);
   if (kind === undefined) return `its output feeds ${className} ${layer.name}, which mixes or reshapes channels`;
   const config = layer.getConfig();
-  if (channelsFirst(layer)) return `${layer.name} is channelsFirst`;
+  if (isChannelsFirst(layer)) return `${layer.name} is channelsFirst`;
   if (className === 'Activation' && config['activation'] === 'softmax') return `${layer.name} applies softmax across channels`;
   if (className === 'BatchNormalization') {
     if (afterFlatten) return `BatchNormalization ${layer.name} after a Flatten is not supported`;
@@ -87,7 +84,7 @@ function passReason(layer: tfl.layers.Layer, afterFlatten: boolean): string | un
 export function traceFilterChain(model: tfl.LayersModel, layer: tfl.layers.Layer): FilterChain | string {
   const className = layer.getClassName();
   if (className !== 'Dense' && className !== 'Conv2D') return `${className} layers are not supported by filter pruning (Dense, Conv2D are)`;
-  if (channelsFirst(layer)) return `${layer.name} is channelsFirst`;
+  if (isChannelsFirst(layer)) return `${layer.name} is channelsFirst`;
   if (layer.inboundNodes.length !== 1) return `${layer.name} is shared (called ${layer.inboundNodes.length} times)`;
   const outputs = new Set(model.outputs.map((t) => t.sourceLayer));
   const path: tfl.layers.Layer[] = [];
@@ -101,7 +98,7 @@ export function traceFilterChain(model: tfl.LayersModel, layer: tfl.layers.Layer
     const candidate = next[0]!;
     if (candidate.inboundNodes.length !== 1) return `${candidate.name} is shared`;
     if (CONSUMERS.has(candidate.getClassName())) {
-      if (channelsFirst(candidate)) return `${candidate.name} is channelsFirst`;
+      if (isChannelsFirst(candidate)) return `${candidate.name} is channelsFirst`;
       if (flattenPositions !== undefined && candidate.getClassName() !== 'Dense') return `${candidate.name} after a Flatten must be Dense`;
       return { layer, path, next: candidate, ...(flattenPositions !== undefined ? { flattenPositions } : {}) };
     }

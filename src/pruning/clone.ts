@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { weightBaseName } from '../models/layer-facts.js';
 
 /** A layer's entry in a model config. */
 export interface LayerConfigEntry {
@@ -23,10 +24,6 @@ export interface CloneOptions {
   weights?: (layerName: string, weightBase: string) => tf.Tensor | undefined;
 }
 
-function baseName(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
-}
-
 /** A new model with the same architecture (after `editLayer`) and weights (after `weights`). */
 export function cloneModel(model: tfl.LayersModel, options: CloneOptions = {}): tfl.LayersModel {
   // fromConfig consumes (mutates) the config it is given, so hand it a deep copy.
@@ -42,10 +39,10 @@ export function cloneModel(model: tfl.LayersModel, options: CloneOptions = {}): 
   const values = tf.tidy(() =>
     clone.layers.flatMap((layer) =>
       layer.weights.map((w) => {
-        const base = baseName(w.originalName);
+        const base = weightBaseName(w.originalName);
         const given = options.weights?.(layer.name, base);
         if (given) return given.clone();
-        const source = sourceLayers.get(layer.name)?.weights.find((s) => baseName(s.originalName) === base);
+        const source = sourceLayers.get(layer.name)?.weights.find((s) => weightBaseName(s.originalName) === base);
         if (!source) throw new Error(`cannot clone ${model.name}: no source weight ${layer.name}/${base}`);
         return source.read().clone();
       }),

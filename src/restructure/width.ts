@@ -15,6 +15,7 @@ import { UsageError } from '../cli/errors.js';
 import { cloneSpec, layerConfig, rebuildModel, type LayerConfig } from './rebuild.js';
 import { selectLayers, type LayerSelection } from './select.js';
 import { depthwiseOutputs, flattenedIndices, gatherAxis, outputL1Norms, scaledCount, strongest } from './width-math.js';
+import { weightBaseName } from '../models/layer-facts.js';
 
 export interface WidthOptions {
   /** Layers to thin: 'all' hidden Conv2D/SeparableConv2D/Dense layers (default) or names. */
@@ -41,10 +42,6 @@ interface Plan {
   overrides?: LayerConfig;
 }
 
-function baseName(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
-}
-
 /** The weight layers whose units are the model's outputs: found by walking back from each output. */
 function outputProducers(model: tfl.LayersModel): Set<string> {
   const names = new Set<string>();
@@ -68,7 +65,7 @@ function planLayer(layer: tfl.layers.Layer, inputs: Kept[], scale: number | unde
   const inKept = inputs[0] ?? null;
   if (className in SCALABLE) {
     if (scale === undefined) return { inKept, outKept: null };
-    const kernel = layer.weights.find((w) => ['kernel', 'pointwise_kernel'].includes(baseName(w.originalName)))!;
+    const kernel = layer.weights.find((w) => ['kernel', 'pointwise_kernel'].includes(weightBaseName(w.originalName)))!;
     const units = kernel.shape[kernel.shape.length - 1] as number;
     const keep = strongest(outputL1Norms(kernel.read().dataSync(), units), scaledCount(units, scale));
     return { inKept, outKept: keep, overrides: { [SCALABLE[className]!]: keep.length } };
@@ -114,7 +111,7 @@ function slicedWeights(original: tfl.layers.Layer, plan: Plan): tf.Tensor[] {
   return original.weights.map((w) => {
     let shape = w.shape as number[];
     let values: ArrayLike<number> = w.read().dataSync();
-    for (const [axis, kept] of sliceAxes(baseName(w.originalName), shape.length, plan, multiplier)) {
+    for (const [axis, kept] of sliceAxes(weightBaseName(w.originalName), shape.length, plan, multiplier)) {
       if (kept === null) continue;
       values = gatherAxis(values, shape, axis, kept);
       shape = shape.map((d, i) => (i === axis ? kept.length : d));
