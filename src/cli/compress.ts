@@ -1,12 +1,11 @@
 /** `smallnets compress`: prune → cluster (or quantize) → Huffman into a .snn file, with a per-stage table. */
 import { gzipSync } from 'node:zlib';
-import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
 import { numberInRange, oneOf, positiveInt, nonNegativeInt } from './options.js';
 import { UsageError } from './errors.js';
 import { log, printTable } from './output.js';
-import { loadModel, writeFileAtomic, modelArtifacts } from '../models/io.js';
+import { checkOutFile, loadModel, writeFileAtomic, modelArtifacts } from '../models/io.js';
 import { loadMnist } from '../data/mnist.js';
 import { compress, DEFAULT_RECIPE, type CompressOptions } from '../pipeline/compress.js';
 import { parseClusterSpec } from '../clustering/index.js';
@@ -76,15 +75,6 @@ function recipeFromFlags(flags: CompressFlags): CompressOptions {
     pruneEpochs: flags.epochs ?? DEFAULT_RECIPE.pruneEpochs,
     fineTuneEpochs: flags.fineTuneEpochs ?? DEFAULT_RECIPE.fineTuneEpochs,
   };
-}
-
-async function checkOutFile(file: string, force?: boolean): Promise<void> {
-  try {
-    await stat(file);
-  } catch {
-    return;
-  }
-  if (!force) throw new UsageError(`--out ${file} exists (use --force to replace it)`);
 }
 
 function isMnistShaped(shape: Array<number | null>): boolean {

@@ -21,6 +21,7 @@ import { oneOf, positiveInt } from './options.js';
 import { log, printTable } from './output.js';
 import { imageForModel, readImageFile, type DecodedImage } from '../data/image.js';
 import { FAMILY_MODES, imagenetClasses, preprocessInput, topK, type ModelFamily, type Prediction, type PreprocessMode } from '../models/imagenet.js';
+import { isUrl } from '../models/io.js';
 import { loadAnyModel } from '../models/load-any.js';
 import { ZOO_SPEC_FORMS, buildZooModel, looksLikeZooSpec, parseZooSpec, zooFamily } from '../models/zoo.js';
 import { outputsProbabilities } from '../restructure/distill.js';
@@ -44,10 +45,6 @@ interface ResolvedModel {
   model: tfl.LayersModel;
   /** Known from a zoo spec or the model's Keras-style name. */
   family?: ModelFamily;
-}
-
-function isUrl(location: string): boolean {
-  return /^https?:\/\//i.test(location);
 }
 
 /** The family a model's name gives away (Keras names: mobilenet_1.00_224, mobilenetv2_…, squeezenet_…). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { RuntimeError, UsageError } from '../cli/errors.js';
 import { decodeSnn, type SnnModel } from '../format/index.js';
-import { checkOutDir, loadModel, writeDirAtomic, writeFileAtomic } from '../models/io.js';
+import { checkOutDir, checkOutFile, loadModel, writeDirAtomic, writeFileAtomic } from '../models/io.js';
 import { exportOnnx } from './onnx.js';
 import type { WeightQuantizationMap } from './onnx-quant.js';
 import { snnToLayersModel, snnWeightQuantization, type SnnOnnxMapping } from './snn-model.js';
@@ -65,21 +65,6 @@ export async function checkExportOptions(options: ExportFileOptions): Promise<vo
   }
   if (options.format === 'tfjs') await checkOutDir(options.out, options.force);
   else await checkOutFile(options.out, options.force);
-}
-
-/** Refuse an existing output file (without force), a directory, or an unwritable location. */
-export async function checkOutFile(file: string, force = false): Promise<void> {
-  const resolved = path.resolve(file);
-  const info = await stat(resolved).catch(() => undefined);
-  if (info?.isDirectory()) throw new UsageError(`--out ${file} is a directory; give a file name like model.onnx`);
-  if (info && !force) throw new UsageError(`--out ${file} exists (use --force to replace it)`);
-  let dir = path.dirname(resolved);
-  while (!(await stat(dir).catch(() => undefined))) dir = path.dirname(dir);
-  try {
-    await access(dir, fsConstants.W_OK);
-  } catch {
-    throw new UsageError(`--out ${file} is not writable (cannot create files in ${dir})`);
-  }
 }
 
 /**

@@ -19,6 +19,21 @@ export const WEIGHTS_BIN = 'weights.bin';
 /** model.json files larger than this are refused before parsing (topologies are kilobytes). */
 const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 
+/** Refuse an existing output file (without force), a directory, or an unwritable location. */
+export async function checkOutFile(file: string, force = false): Promise<void> {
+  const resolved = path.resolve(file);
+  const info = await stat(resolved).catch(() => undefined);
+  if (info?.isDirectory()) throw new UsageError(`--out ${file} is a directory; give a file name like model.onnx`);
+  if (info && !force) throw new UsageError(`--out ${file} exists (use --force to replace it)`);
+  let dir = path.dirname(resolved);
+  while (!(await stat(dir).catch(() => undefined))) dir = path.dirname(dir);
+  try {
+    await access(dir, fsConstants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${file} is not writable (cannot create files in ${dir})`);
+  }
+}
+
 /** Refuse an output directory before doing any work: non-empty without force, or not creatable. */
 export async function checkOutDir(dir: string, force = false): Promise<void> {
   const resolved = path.resolve(dir);
@@ -133,8 +148,8 @@ export async function saveModel(model: tfl.LayersModel, dir: string, options: { 
   return Object.values(files).reduce((sum, f) => sum + (typeof f === 'string' ? Buffer.byteLength(f) : f.byteLength), 0);
 }
 
-/** Where a model lives: a directory, a model.json path, or an http(s) URL. */
-function isUrl(location: string): boolean {
+/** Whether a model location is an http(s) URL (else a directory or a model.json path). */
+export function isUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }
 
