@@ -36,6 +36,14 @@ export async function onBothBackends(
   return { wasm, cpu };
 }
 
+/** Largest |a−b| over two equally long arrays (throws on a length mismatch). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
 /** Largest |a−b| relative to the largest |b| (the tolerance the kernel tests use). */
 export function maxRelativeError(actual: Float32Array, expected: Float32Array): number {
   if (actual.length !== expected.length) return Number.POSITIVE_INFINITY;

@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
 import { modelArtifacts } from '../models/io.js';
 import { EXACT_SESSION_OPTIONS } from './onnx-run.js';
+import { maxAbsDiff } from '../engine/backends.test-util.js';
 
 /** Give biases, BN statistics and gammas seeded random values (initializers leave them trivial). */
 export function randomizeAuxWeights(model: tfl.LayersModel, seed: number): void {
@@ -42,13 +43,6 @@ export async function runOrt(bytes: Uint8Array, input: tf.Tensor): Promise<Recor
   } finally {
     await session.release();
   }
-}
-
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
 }
 
 /** Max |ONNX − TF.js| over all outputs, checking output names and shapes match. */

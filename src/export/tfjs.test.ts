@@ -9,6 +9,7 @@ import { lenet5 } from '../models/lenet.js';
 import { loadModel } from '../models/io.js';
 import { exportTfjs, saveTfjs, type TfjsFiles } from './tfjs.js';
 import { dequantizeLikeTfjs, TFJS_QUANTIZATIONS, type QuantizedWeight } from './tfjs-quantize.js';
+import { maxAbsDiff } from '../engine/backends.test-util.js';
 
 interface Manifest {
   weightsManifest: { paths: string[]; weights: (tf.io.WeightsManifestEntry & { quantization?: QuantizedWeight['quantization'] })[] }[];
@@ -18,12 +19,6 @@ interface Manifest {
 function artifactsOf(files: TfjsFiles): tf.io.ModelArtifacts {
   const json = JSON.parse(files['model.json']) as Manifest;
   return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: files['weights.bin'].slice().buffer };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
 }
 
 describe('TF.js export', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random.js';
 import { separableFactors, symmetricEigen } from './lowrank.js';
+import { maxAbsDiff } from '../engine/backends.test-util.js';
 
 function randomArray(n: number, seed: number): Float32Array {
   const random = mulberry32(seed);
@@ -20,12 +21,6 @@ function compose(depthwise: Float32Array, pointwise: Float32Array, taps: number,
     }
   }
   return out;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
 }
 
 describe('symmetricEigen (cyclic Jacobi)', () => {

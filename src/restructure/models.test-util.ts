@@ -1,6 +1,7 @@
 /** Test helpers: small models with known shapes, and prediction comparisons. */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+export { maxAbsDiff } from '../engine/backends.test-util.js';
 
 /** One conv on an input of `size`×`size`×`cin` (valid padding unless given), seeded. */
 export function singleConv(cin: number, cout: number, kernel: number, options: { size?: number; strides?: number; padding?: 'valid' | 'same'; activation?: string } = {}): tfl.LayersModel {
@@ -28,17 +29,6 @@ export function tinyConvNet(seed = 1): tfl.LayersModel {
 
 export function predictValues(model: tfl.LayersModel, x: tf.Tensor): Float32Array {
   return tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync() as Float32Array);
-}
-
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expectSameLength(a, b);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
-
-function expectSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
-  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
 }
 
 /** Params of the layers whose names start with `prefix` (a layer and what replaced it). */
