@@ -1,10 +1,8 @@
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from './bytes.js';
-import { SnnFormatError } from './errors.js';
-import { resealSnn } from './fuzz-harness.js';
+import { rejects, sealedFile } from './crafted.test-util.js';
 import { decodeSnn } from './reader.js';
-import { MAX_JSON_BYTES, SNN_MAGIC, SNN_VERSION } from './spec.js';
+import { MAX_JSON_BYTES, SNN_VERSION } from './spec.js';
 import { encodeSnn, encodeSnnWithReport } from './writer.js';
 
 const TOPOLOGY = {
@@ -14,17 +12,12 @@ const TOPOLOGY = {
 
 /** A version-`version` file whose topology section holds `section` verbatim, with no metadata or tensors. */
 function withTopologySection(section: Uint8Array, version = 2): Uint8Array {
-  const w = new ByteWriter();
-  w.bytes(SNN_MAGIC);
-  w.u16(version);
-  w.u16(0);
-  w.u32(0);
-  w.u32(section.length);
-  w.bytes(section);
-  w.u32(0);
-  w.u32(0);
-  w.u32(0);
-  return resealSnn(w.finish());
+  return sealedFile((w) => {
+    w.u32(section.length);
+    w.bytes(section);
+    w.u32(0);
+    w.u32(0);
+  }, version);
 }
 
 /** A version-2 topology section: declared JSON length, then the DEFLATE stream. */
@@ -33,18 +26,6 @@ function section(declared: number, stream: Uint8Array): Uint8Array {
   new DataView(out.buffer).setUint32(0, declared, true);
   out.set(stream, 4);
   return out;
-}
-
-function rejects(bytes: Uint8Array, pattern: RegExp): void {
-  let error: unknown;
-  try {
-    decodeSnn(bytes);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(SnnFormatError);
-  expect((error as Error).message).toMatch(pattern);
-  expect((error as Error).message).not.toContain('\n');
 }
 
 describe('JSON sections (topology, metadata)', () => {

@@ -8,8 +8,8 @@ import { encodeTensorAuto } from './auto.js';
 import { ByteWriter } from './bytes.js';
 import { SnnFormatError } from './errors.js';
 import { resealSnn } from './fuzz-harness.js';
+import { rejects, sealedFile } from './crafted.test-util.js';
 import { decodeSnn } from './reader.js';
-import { SNN_MAGIC } from './spec.js';
 import { encodeSnn } from './writer.js';
 
 interface Record {
@@ -44,39 +44,13 @@ function writeRecord(w: ByteWriter, r: Record): void {
   }
 }
 
-/** A sealed version-1 file (plain JSON sections; still read): header, then `body` (topology, metadata, count, records), then length and CRC fixed up. */
-function file(body: (w: ByteWriter) => void): Uint8Array {
-  const w = new ByteWriter();
-  w.bytes(SNN_MAGIC);
-  w.u16(1);
-  w.u16(0);
-  w.u32(0);
-  body(w);
-  w.u32(0);
-  return resealSnn(w.finish());
-}
-
 const tensors = (...records: Record[]): Uint8Array =>
-  file((w) => {
+  sealedFile((w) => {
     w.u32(0);
     w.u32(0);
     w.u32(records.length);
     for (const r of records) writeRecord(w, r);
   });
-
-/** Asserts a one-line SnnFormatError whose message matches `pattern`. */
-function rejects(bytes: Uint8Array, pattern: RegExp, options = {}): void {
-  let error: unknown = null;
-  try {
-    decodeSnn(bytes, options);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(SnnFormatError);
-  const message = (error as Error).message;
-  expect(message).toMatch(pattern);
-  expect(message).not.toContain('\n');
-}
 
 function validFile(): Uint8Array {
   const random = (i: number): number => Math.sin(i * 12.9898) * 0.5;
@@ -169,8 +143,8 @@ describe('decodeSnn on crafted files', () => {
   });
 
   it('sizes past the end of the file are rejected before allocating', () => {
-    rejects(file((w) => w.u32(0xffffffff)), /truncated: topology needs 4294967295 bytes at offset 20/);
-    rejects(file((w) => (w.u32(0), w.u32(0), w.u32(0xffffffff))), /tensor count 4294967295 cannot fit/);
+    rejects(sealedFile((w) => w.u32(0xffffffff)), /truncated: topology needs 4294967295 bytes at offset 20/);
+    rejects(sealedFile((w) => (w.u32(0), w.u32(0), w.u32(0xffffffff))), /tensor count 4294967295 cannot fit/);
     rejects(tensors({ values: (w) => w.u32(16) }), /truncated: tensor "w" value stream needs 16 bytes/);
     rejects(tensors({ kind: 3, params: (w) => w.u32(65536), values: (w) => w.u32(0) }), /truncated: tensor "w" codebook needs 262144 bytes/);
   });
@@ -247,7 +221,7 @@ describe('decodeSnn on crafted files', () => {
   it('bad names, bad JSON and duplicate tensors are rejected', () => {
     rejects(tensors({ name: Uint8Array.of(0xc3, 0x28) }), /tensor 0 name is not valid UTF-8/);
     rejects(tensors({ name: new Uint8Array(0) }), /tensor 0 has an empty name/);
-    const json = (text: string) => file((w) => {
+    const json = (text: string) => sealedFile((w) => {
       const b = new TextEncoder().encode(text);
       w.u32(b.length);
       w.bytes(b);
