@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/engine/backend.js';
 import { setConvGradStrategy, type ConvGradStrategy } from '../src/engine/conv2d-grad-gemm.js';
-import { renderTable } from '../src/cli/output.js';
+import { renderTable } from '../src/analysis/text-table.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

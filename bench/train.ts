@@ -10,7 +10,7 @@ import { initBackend, type BackendName } from '../src/engine/backend.js';
 import { lenet5 } from '../src/models/lenet.js';
 import { createParallelStep, createTrainStep, makeOptimizer } from '../src/training/train.js';
 import { GradientWorker } from '../src/training/data-parallel.js';
-import { renderTable } from '../src/cli/output.js';
+import { renderTable } from '../src/analysis/text-table.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
-import { writeFileAtomic } from '../src/models/io.js';
+import { writeFileAtomic } from '../src/models/atomic-write.js';
 import { RESULT_SECTIONS, type ResultSection } from './result-sections.js';
 
 const RESULTS = 'docs/results.md';

@@ -14,4 +14,5 @@ export { saveModel, loadModel } from './models/io.js';
 export { trainModel, createTrainStep, crossEntropyLoss, type TrainOptions, type TrainResult, type LossFn } from './training/train.js';
 export { evaluateAccuracy, predictClasses } from './training/evaluate.js';
 export { summarize, describeModel } from './analysis/index.js';
-export { UsageError, RuntimeError } from './cli/errors.js';
+export { UsageError, RuntimeError } from './errors.js';
+export { openModel, openLayersModel, type OpenedModel, type OpenedLayersModel, type ModelFormat } from './pipeline/open-model.js';

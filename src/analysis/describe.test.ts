@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 import { initBackend } from '../engine/backend.js';
 import { lenet300, lenet5 } from '../models/lenet.js';
 import { describeModel, registerLayerCost, summarize } from './describe.js';

@@ -6,12 +6,12 @@
  * an error naming its class (register it with `registerLayerCost`).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 import type { LayerDescription, ModelDescription, Shape, WeightDescription } from './description.js';
 import { convMacs, denseMacs, depthwiseMacs, separableConvMacs, transposedConvMacs } from './macs.js';
 import { summarizeDescription, type ModelSummary, type SummaryOptions } from './summary.js';
 import { isChannelsFirst, weightBaseName } from '../models/layer-facts.js';
-import { countNonzero } from '../pruning/masks.js';
+import { countNonzero } from './nonzero.js';
 
 /** A layer call's shapes, batch dimension included. */
 export interface NodeShapes {

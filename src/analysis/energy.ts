@@ -2,7 +2,7 @@
  * Energy per operation at 45 nm (Horowitz, ISSCC 2014; the table EIE and Deep Compression use) and
  * the scaling rules for other bit widths. docs/energy.md states the model and its assumptions.
  */
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 import type { Arithmetic } from './storage.js';
 
 /** Energy of 32-bit operations, in picojoules. */

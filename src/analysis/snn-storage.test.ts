@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.test-util.js';
 import { initBackend } from '../engine/backend.js';
 import { lenet300 } from '../models/lenet.js';
-import { encodeModel } from '../pipeline/snn-model.js';
+import { encodeModel } from '../models/snn-model.js';
 import { decodeSnn } from '../format/reader.js';
 import type { SnnEncoding } from '../format/spec.js';
 import { describeModel } from './describe.js';

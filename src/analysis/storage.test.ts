@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import {
   FLOAT32, deepCompression, expectedFillersPerNonzero, integerInference, isSparse, parseStorageSpec, specFor,
   tensorBits, tfjsQuantized, validateStorageSpec,

@@ -6,7 +6,7 @@
  * Sparse storage follows Deep Compression §2: only nonzero kernel values are stored, each with a
  * relative index (gap) of `indexBits`; a gap longer than 2^indexBits inserts a filler zero entry.
  */
-import { UsageError, usageCheck } from '../cli/errors.js';
+import { UsageError, usageCheck } from '../errors.js';
 
 /** Storage of one class of tensors (a layer's kernels, or its biases/BN values). */
 export interface TensorStorage {

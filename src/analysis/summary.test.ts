@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { ModelDescription } from './description.js';
 import { FLOAT32, deepCompression, integerInference, type StorageSpec } from './storage.js';
 import { kernelDensity, layerBits, summarizeDescription } from './summary.js';

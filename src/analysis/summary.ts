@@ -6,7 +6,7 @@
  * + executed MACs × (multiply + add at the layer's arithmetic)  — zero weights skipped when sparse.
  * docs/energy.md lists the assumptions.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { LayerDescription, ModelDescription, Shape } from './description.js';
 import {
   DEFAULT_SRAM_BYTES, HOROWITZ_45NM, macEnergyPj, pjToMicrojoules, readEnergyPj, weightMemory,

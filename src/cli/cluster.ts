@@ -12,7 +12,9 @@ import { addCommand } from './command.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from './options.js';
 import { log, printTable } from './output.js';
 import { loadMnist } from '../data/mnist.js';
-import { checkOutDir, loadModel, saveModel } from '../models/io.js';
+import { saveModel } from '../models/io.js';
+import { openLayersModel } from '../pipeline/open-model.js';
+import { checkOutDir } from '../models/atomic-write.js';
 import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { distinctValuesPerLayer } from '../quantization/index.js';
@@ -64,7 +66,7 @@ export function register(program: Command): void {
       });
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-c${specText(flags.clusters)}`;
       await checkOutDir(out, flags.force);
-      const model = await loadModel(flags.model);
+      const model = (await openLayersModel(flags.model)).layers;
       const started = performance.now();
       // Clustering first: a cluster count the model cannot take fails before the data are loaded.
       const clustered = await clusterWeights(model, config);

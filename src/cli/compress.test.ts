@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine/backend.js';
 import { lenet300 } from '../models/lenet.js';
 import { saveModel } from '../models/io.js';
-import { loadSnnModel } from '../pipeline/snn-model.js';
+import { loadSnnModel } from '../models/snn-model.js';
 import { runCli } from './run-cli.test-util.js';
 
 let dir: string;

@@ -3,9 +3,11 @@ import { gzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
 import { numberInRange, oneOf, positiveInt, nonNegativeInt } from './options.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { log, printTable } from './output.js';
-import { checkOutFile, loadModel, writeFileAtomic, modelArtifacts } from '../models/io.js';
+import { modelArtifacts } from '../models/io.js';
+import { openLayersModel } from '../pipeline/open-model.js';
+import { checkOutFile, writeFileAtomic } from '../models/atomic-write.js';
 import { loadMnist } from '../data/mnist.js';
 import { compress, DEFAULT_RECIPE, type CompressOptions } from '../pipeline/compress.js';
 import { parseClusterSpec } from '../clustering/index.js';
@@ -45,7 +47,7 @@ export function register(program: Command): void {
       if (!flags.out.endsWith('.snn')) throw new UsageError(`--out must name a .snn file, got ${JSON.stringify(flags.out)}`);
       await checkOutFile(flags.out, flags.force);
       const options = recipeFromFlags(flags);
-      const model = await loadModel(flags.model);
+      const model = (await openLayersModel(flags.model)).layers;
       const mnistShaped = isMnistShaped(model.inputs[0]!.shape);
       const source = flags.data ?? (mnistShaped ? 'mnist' : 'none');
       if (source === 'mnist' && !mnistShaped) {

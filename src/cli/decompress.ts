@@ -1,8 +1,9 @@
 /** `smallnets decompress FILE.snn --out DIR`: a .snn file back to a TF.js LayersModel directory. */
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
-import { readSnnFile, snnToArtifacts, snnToLayersModel } from '../pipeline/snn-model.js';
-import { artifactsToFiles, checkOutDir, writeDirAtomic } from '../models/io.js';
+import { readSnnFile, snnToArtifacts, snnToLayersModel } from '../models/snn-model.js';
+import { artifactsToFiles } from '../models/io.js';
+import { checkOutDir, writeDirAtomic } from '../models/atomic-write.js';
 import { log } from './output.js';
 
 export function register(program: Command): void {

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
 import { positiveInt } from './options.js';
-import { runDemo } from '../demo/report.js';
+import { DEMO_HEAD, demoTable, runDemo } from '../demo/run.js';
+import { log, printTable } from './output.js';
 
 interface DemoFlags {
   epochs: number;
@@ -30,7 +31,9 @@ export function register(program: Command): void {
         quick: flags.quick ?? false,
         seed: flags.seed ?? 1,
         only: flags.only ? flags.only.split(',').map((s) => s.trim()) : undefined,
+        log,
       });
+      printTable(DEMO_HEAD, demoTable(report.rows));
       return { command: 'demo', ...report };
     },
   );

@@ -86,7 +86,7 @@ describe('smallnets export', () => {
     const existing = path.join(dir, 'small.onnx');
     const again = await run(['export', snnFile, '--format', 'onnx', '--out', existing, '--backend', 'cpu']);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/exists \(use --force/);
+    expect(again.stderr).toMatch(/exists \(pass --force/);
   });
 
   it('a corrupt .snn is a runtime error (exit 1)', async () => {

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
 import { log } from './output.js';
-import { EXPORT_FORMATS, EXPORT_QUANTIZE, checkExportOptions, exportToFile, loadExportSource, type ExportFormat } from '../export/export-file.js';
+import { EXPORT_FORMATS, EXPORT_QUANTIZE, checkExportOptions, exportToFile, type ExportFormat } from '../export/export-file.js';
+import { openLayersModel } from '../pipeline/open-model.js';
 
 interface ExportFlags {
   format: ExportFormat;
@@ -26,8 +27,8 @@ export function register(program: Command): void {
     async ([location], flags) => {
       const options = { format: flags.format, out: flags.out, force: flags.force, ...(flags.quantize ? { quantize: flags.quantize } : {}) };
       await checkExportOptions(options);
-      const source = await loadExportSource(location!);
-      const result = await exportToFile(source, options);
+      const { layers, snn } = await openLayersModel(location!);
+      const result = await exportToFile({ model: layers, snn }, options);
       if (result.mapping) {
         const int8 = result.mapping.filter((m) => m.onnx !== 'float32').length;
         log(`${int8} of ${result.mapping.length} tensors stored as int8 + DequantizeLinear, the rest as float32`);

@@ -4,7 +4,8 @@
  * 2 for usage errors (bad flags or values), 1 for runtime failures; stack traces only with --debug.
  */
 import { Command, CommanderError } from 'commander';
-import { RuntimeError, UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
+import { messageWithFlags } from './flag-names.js';
 import { register as registerTrain } from './train.js';
 import { register as registerEvaluate } from './evaluate.js';
 import { register as registerDemo } from './demo.js';
@@ -59,15 +60,15 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
-    // Help and version requests end through here too, successfully.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-    if (error.exitCode === 0) return 0;
+    // Help and version requests end through here too (exit code 0; bare `smallnets` shows help).
+    if (error.code === 'commander.help' || error.exitCode === 0) return 0;
     return 2; // commander already printed its one-line message
   }
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const line = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  // Library messages name options in backticks; the user typed flags.
+  const message = error instanceof UsageError ? messageWithFlags(line) : line;
   process.stderr.write(`smallnets: ${message}\n`);
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  if (error instanceof UsageError) return 2;
-  if (error instanceof RuntimeError) return 1;
-  return 1;
+  // UsageError → 2; RuntimeError and anything unexpected → 1.
+  return error instanceof UsageError ? 2 : 1;
 }

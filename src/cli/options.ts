@@ -2,7 +2,7 @@
  * Flag parsers shared by every command. Each throws UsageError naming the flag and the bad value,
  * so a typo is one line and exit code 2, before any work starts.
  */
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 export function positiveInt(flag: string): (value: string) => number {
   return (value) => {

@@ -7,7 +7,7 @@ import { initBackend } from '../engine/backend.js';
 import { head, loadMnist } from '../data/mnist.js';
 import { imagenetClasses } from '../models/imagenet.js';
 import { saveModel } from '../models/io.js';
-import { encodeModel } from '../pipeline/snn-model.js';
+import { encodeModel } from '../models/snn-model.js';
 import { tinyConvNet } from '../restructure/models.test-util.js';
 import { pattern, pngHeaderOnly, rawPng, rgbJpeg, rgbaPng } from '../data/image-fixtures.test-util.js';
 import { runCli } from './run-cli.test-util.js';
@@ -62,7 +62,7 @@ describe('smallnets predict', () => {
     const { image, top } = result.predictions[0]!;
     expect(image).toBe(digitPng);
     expect(top).toHaveLength(5);
-    const { model } = await import('./predict.js').then((m) => m.resolvePredictModel(modelDir));
+    const { layers: model } = await import('./predict.js').then((m) => m.resolvePredictModel(modelDir));
     const expected = tf.tidy(() => (model.predict(tf.tensor4d(Float32Array.from(digitPixels, (v) => v / 255), [1, 28, 28, 1])) as tf.Tensor).dataSync());
     const best = expected.indexOf(Math.max(...expected));
     expect(top[0]).toEqual({ index: best, label: String(best), probability: expect.closeTo(expected[best]!, 6) });
@@ -85,7 +85,7 @@ describe('smallnets predict', () => {
     }
   });
 
-  it('a .snn model (via loadAnyModel) predicts exactly like the same model saved as TF.js files', async () => {
+  it('a .snn model (via openLayersModel) predicts exactly like the same model saved as TF.js files', async () => {
     const snn = path.join(dir, 'tiny.snn');
     await writeFile(snn, (await encodeModel(tinyConvNet(2))).bytes);
     const fromSnn = await runCli(['predict', digitPng, files['photo.jpg']!, '--model', snn, '--json', '--backend', 'cpu']);

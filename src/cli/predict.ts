@@ -3,27 +3,25 @@
  * images with a saved model or a zoo model, as Keras' `model.predict(preprocess_input(x))` +
  * `decode_predictions`.
  *
- * MODEL: a TF.js directory / model.json / http(s) URL (or any format `loadAnyModel` knows), or a
+ * MODEL: a TF.js directory / model.json / http(s) URL, a .snn file (anything openLayersModel opens), or a
  * zoo spec (random weights: the machines are offline). Images are decoded after a header check
  * (pixel limit), converted to the model's channels (luminance for gray models), resized
  * bilinearly to its input, and preprocessed for its family: Keras' modes for the ImageNet zoo,
  * [0, 1] for LeNet-style digit models. Labels: --labels file, else ImageNet names for 1000-class
  * outputs, else class indexes.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
-import { RuntimeError, UsageError } from './errors.js';
+import { RuntimeError, UsageError } from '../errors.js';
 import { oneOf, positiveInt } from './options.js';
 import { log, printTable } from './output.js';
 import { imageForModel, readImageFile, type DecodedImage } from '../data/image.js';
 import { FAMILY_MODES, imagenetClasses, preprocessInput, topK, type ModelFamily, type Prediction, type PreprocessMode } from '../models/imagenet.js';
-import { isUrl } from '../models/io.js';
-import { loadAnyModel } from '../models/load-any.js';
-import { ZOO_SPEC_FORMS, buildZooModel, looksLikeZooSpec, parseZooSpec, zooFamily } from '../models/zoo.js';
+import { openLayersModel, type OpenedLayersModel } from '../pipeline/open-model.js';
+import { ZOO_SPEC_FORMS } from '../models/zoo.js';
 import { outputsProbabilities } from '../restructure/distill.js';
 
 const PREPROCESS_CHOICES = ['tf', 'caffe', 'torch', 'unit', 'mobilenet', 'mobilenet_v2', 'squeezenet', 'lenet'] as const;
@@ -41,36 +39,11 @@ export interface ImagePredictions {
   top: Prediction[];
 }
 
-interface ResolvedModel {
-  model: tfl.LayersModel;
-  /** Known from a zoo spec or the model's Keras-style name. */
-  family?: ModelFamily;
-}
-
-/** The family a model's name gives away (Keras names: mobilenet_1.00_224, mobilenetv2_…, squeezenet_…). */
-export function familyFromName(name: string): ModelFamily | undefined {
-  if (/^mobilenetv2/i.test(name)) return 'mobilenet_v2';
-  if (/^mobilenet/i.test(name)) return 'mobilenet';
-  if (/^squeezenet/i.test(name)) return 'squeezenet';
-  if (/^lenet/i.test(name)) return 'lenet';
-  return undefined;
-}
-
-/** A model location or zoo spec → a tf.layers model. An existing path wins over a zoo name. */
-export async function resolvePredictModel(location: string): Promise<ResolvedModel> {
-  const exists = existsSync(location);
-  if (!exists && looksLikeZooSpec(location)) {
-    const spec = parseZooSpec(location);
-    log(`${location}: zoo model with freshly initialized weights (no pretrained weights are downloaded)`);
-    return { model: buildZooModel(spec), family: zooFamily(spec) };
-  }
-  if (!exists && !isUrl(location) && !/[\\/.]/.test(location)) {
-    throw new UsageError(`unknown model '${location}': not a file, directory, URL or zoo spec (${ZOO_SPEC_FORMS.join(', ')})`);
-  }
-  const loaded = await loadAnyModel(location);
-  if (loaded.model === undefined) throw new RuntimeError(`${location}: predict needs a TF.js layers model, this format has none`);
-  const family = familyFromName(loaded.model.name);
-  return family === undefined ? { model: loaded.model } : { model: loaded.model, family };
+/** A model location or zoo spec → a tf.layers model (zoo specs: random weights, with a note). */
+export async function resolvePredictModel(location: string): Promise<OpenedLayersModel> {
+  const opened = await openLayersModel(location);
+  if (opened.format === 'zoo') log(`${location}: zoo model with freshly initialized weights (no pretrained weights are downloaded)`);
+  return opened;
 }
 
 /** The [height, width, channels] image input a model takes. */
@@ -154,7 +127,8 @@ export function register(program: Command): void {
       // Images first: a bad image fails fast, before a large model is built.
       const images: Array<{ path: string; image: DecodedImage }> = [];
       for (const path of paths) images.push({ path, image: await readImageFile(path) });
-      const { model, family } = await resolvePredictModel(flags.model);
+      const opened = await resolvePredictModel(flags.model);
+      const { layers: model, family } = opened;
       try {
         const { channels } = imageInput(model);
         const classes = model.outputs[0]!.shape[1] ?? 0;
@@ -170,7 +144,7 @@ export function register(program: Command): void {
         );
         return { command: 'predict', predictions };
       } finally {
-        model.dispose();
+        opened.dispose();
       }
     },
   );

@@ -11,7 +11,9 @@ import { addCommand } from './command.js';
 import { nonNegativeInt, numberInRange, oneOf, positiveInt, positiveNumber } from './options.js';
 import { log, printTable } from './output.js';
 import { loadMnist } from '../data/mnist.js';
-import { checkOutDir, loadModel, saveModel } from '../models/io.js';
+import { saveModel } from '../models/io.js';
+import { openLayersModel } from '../pipeline/open-model.js';
+import { checkOutDir } from '../models/atomic-write.js';
 import { trainModel } from '../training/train.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { summarize } from '../analysis/index.js';
@@ -74,7 +76,7 @@ export function register(program: Command): void {
       );
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-pruned`;
       await checkOutDir(out, flags.force);
-      const model = await loadModel(flags.model);
+      const model = (await openLayersModel(flags.model)).layers;
       const pruned = prune(model, recipe.config);
       for (const s of pruned.skipped) log(`left dense: ${s.layerName} (${s.className}): ${s.reason}`);
       if (recipe.config.granularity.kind === 'unstructured' && !recipe.config.global && pruned.targets.length > 1 && recipe.sparsity >= 0.8) {

@@ -9,11 +9,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { addCommand } from './command.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { oneOf, positiveInt, positiveNumber } from './options.js';
 import { log, printTable } from './output.js';
 import { loadMnist } from '../data/mnist.js';
-import { checkOutDir, loadModel, saveModel } from '../models/io.js';
+import { saveModel } from '../models/io.js';
+import { openLayersModel } from '../pipeline/open-model.js';
+import { checkOutDir } from '../models/atomic-write.js';
 import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import {
@@ -87,7 +89,7 @@ export function register(program: Command): void {
       const learningRate = flags.lr ?? defaults.learningRate;
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-q${flags.bits}`;
       await checkOutDir(out, flags.force);
-      const model = await loadModel(flags.model);
+      const model = (await openLayersModel(flags.model)).layers;
       // Wrapping first: a layer quantization cannot take fails before the data are loaded.
       const wrapped = await quantizeAware(model, config);
       const { train, test } = loadMnist();

@@ -7,11 +7,13 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { nonNegativeInt, numberInRange, positiveInt, positiveNumber } from './options.js';
 import { log, printTable } from './output.js';
 import { head, loadMnist, PIXELS } from '../data/mnist.js';
-import { checkOutDir, loadModel, saveModel } from '../models/io.js';
+import { saveModel } from '../models/io.js';
+import { openLayersModel } from '../pipeline/open-model.js';
+import { checkOutDir } from '../models/atomic-write.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { TRAIN_DEFAULTS } from '../training/train.js';
 import { COMPARISON_HEAD, compareModels, comparisonRows } from '../restructure/compare.js';
@@ -89,7 +91,7 @@ export function register(program: Command): void {
         throw new UsageError('nothing to do: give --separable, --factorize and/or --width');
       }
       await checkOutDir(flags.out, flags.force);
-      const teacher = await loadModel(flags.model);
+      const teacher = (await openLayersModel(flags.model)).layers;
       const plan: RestructurePlan = {
         ...(flags.separable === undefined ? {} : { separable: flags.separable }),
         ...(flags.factorize === undefined ? {} : { factorize: flags.factorize }),

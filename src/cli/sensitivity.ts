@@ -9,7 +9,7 @@ import { addCommand } from './command.js';
 import { numberInRange } from './options.js';
 import { log, printTable } from './output.js';
 import { loadMnist } from '../data/mnist.js';
-import { loadModel } from '../models/io.js';
+import { openLayersModel } from '../pipeline/open-model.js';
 import { DEFAULT_SENSITIVITIES, GRANULARITY_FORMS, checkSparsities, parseGranularity, sensitivity, type Granularity } from '../pruning/index.js';
 
 interface SensitivityFlags {
@@ -36,7 +36,7 @@ export function register(program: Command): void {
         .option('--sparsities <list>', 'comma-separated sparsities in [0, 1)', sparsityList, [...DEFAULT_SENSITIVITIES])
         .addOption(new Option('--granularity <g>', `what is zeroed together: ${GRANULARITY_FORMS}`).argParser(parseGranularity).default(parseGranularity('unstructured'), 'unstructured')),
     async (_args, flags) => {
-      const model = await loadModel(flags.model);
+      const model = (await openLayersModel(flags.model)).layers;
       const { test } = loadMnist();
       const result = sensitivity(model, test, { sparsities: flags.sparsities, granularity: flags.granularity });
       const keys = result.sparsities.map(String);

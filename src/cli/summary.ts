@@ -6,9 +6,6 @@
  * and converter quantization actually stored), a .snn file (sized by its tensor records: sparse,
  * codebook, affine or float16 as stored), or a zoo spec (lenet5, mobilenet_v1:0.25:128, …; float32). `--storage` replaces the stored format with a what-if: float16, uint8, int8, deep:32:5.
  */
-import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { Command } from 'commander';
 import { describeModel } from '../analysis/describe.js';
 import { DEFAULT_SRAM_BYTES } from '../analysis/energy.js';
@@ -17,10 +14,9 @@ import { storagePlanFromSnn } from '../analysis/snn-storage.js';
 import { STORAGE_FORMS, parseStorageSpec, type StoragePlan, type StorageSpec } from '../analysis/storage.js';
 import { summarizeDescription, type ModelSummary } from '../analysis/summary.js';
 import { renderSummaryTable } from '../analysis/table.js';
-import { loadModelArtifacts } from '../models/io.js';
-import { ZOO_SPEC_FORMS, buildZooModel, looksLikeZooSpec } from '../models/zoo.js';
+import { ZOO_SPEC_FORMS } from '../models/zoo.js';
+import { openLayersModel, type OpenedLayersModel } from '../pipeline/open-model.js';
 import { addCommand } from './command.js';
-import { RuntimeError } from './errors.js';
 import { nonNegativeInt } from './options.js';
 import { log } from './output.js';
 
@@ -30,43 +26,26 @@ interface SummaryFlags {
   all?: boolean;
 }
 
-/** A model to summarize and the storage it is actually saved in (undefined: float32). */
-interface Resolved {
-  model: tfl.LayersModel;
-  stored?: (description: ReturnType<typeof describeModel>) => StoragePlan;
-}
-
-async function resolveModel(location: string): Promise<Resolved> {
-  // An existing path wins over a zoo name, so a directory called "lenet5" still loads.
-  if (looksLikeZooSpec(location) && !existsSync(location)) return { model: buildZooModel(location) };
-  if (/\.snn$/i.test(location)) {
-    const { readSnnFile, snnToLayersModel } = await import('../pipeline/snn-model.js');
-    const snn = await readSnnFile(location);
-    return { model: await snnToLayersModel(snn), stored: (description) => storagePlanFromSnn(snn, description) };
-  }
-  const artifacts = await loadModelArtifacts(location);
-  let model: tfl.LayersModel;
-  try {
-    model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
-  } catch (error) {
-    throw new RuntimeError(`cannot build model from ${location}: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const specs = artifacts.weightSpecs ?? [];
-  return { model, stored: (description) => storagePlanFromManifest(specs, description) };
+/** The storage a model is actually saved in (undefined: float32, as for a zoo model). */
+function storedPlan(opened: OpenedLayersModel): ((description: ReturnType<typeof describeModel>) => StoragePlan) | undefined {
+  const { snn, weightSpecs } = opened;
+  if (snn) return (description) => storagePlanFromSnn(snn, description);
+  if (weightSpecs) return (description) => storagePlanFromManifest(weightSpecs, description);
+  return undefined;
 }
 
 /** Summarize a model location or zoo spec, as the command does. */
 export async function summaryOf(location: string, flags: SummaryFlags = {}): Promise<ModelSummary> {
-  const { model, stored } = await resolveModel(location);
+  const opened = await openLayersModel(location);
   try {
-    const description = describeModel(model);
-    const storage = flags.storage ?? stored?.(description);
+    const description = describeModel(opened.layers);
+    const storage = flags.storage ?? storedPlan(opened)?.(description);
     return summarizeDescription(description, {
       ...(storage === undefined ? {} : { storage }),
       sramBytes: flags.sramKib === undefined ? DEFAULT_SRAM_BYTES : flags.sramKib * 1024,
     });
   } finally {
-    model.dispose();
+    opened.dispose();
   }
 }
 

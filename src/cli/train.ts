@@ -6,7 +6,8 @@ import { LENET_NAMES, LENET_RECIPES, buildLeNet, type LeNetName } from '../model
 import { loadMnist } from '../data/mnist.js';
 import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
-import { checkOutDir, saveModel } from '../models/io.js';
+import { saveModel } from '../models/io.js';
+import { checkOutDir } from '../models/atomic-write.js';
 import { startWorkerIfUseful, withWorker } from '../training/threads.js';
 import { log } from './output.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../engine/backend.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { loadModel, saveModel } from '../models/io.js';
 import { trainModel } from '../training/train.js';
 import { distinctValuesPerLayer } from '../quantization/distinct.js';
@@ -138,7 +138,7 @@ describe('bad clustering configs fail with one line', () => {
   it('parseClusterSpec reads 16 and conv:16,dense:4 and refuses anything else', () => {
     expect(parseClusterSpec('16')).toBe(16);
     expect(parseClusterSpec('conv:16, dense:4')).toEqual({ conv: 16, dense: 4 });
-    expect(() => parseClusterSpec('conv=16')).toThrow(/--clusters must be a number or a list like conv:16,dense:4/);
+    expect(() => parseClusterSpec('conv=16')).toThrow(/`clusters` must be a number or a list like conv:16,dense:4/);
     expect(() => parseClusterSpec('4.5')).toThrow(UsageError);
   });
 

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { kernelVariable, selectKernelLayers } from '../quantization/kernel-layers.js';
 import { addMetadata } from '../quantization/records.js';
 import { copyWeights, innerJson, pythonicKeys, rebuildModel, shortWeightName, wrapperJson } from '../quantization/rewrite.js';

@@ -7,7 +7,7 @@
  * depthwise layer without a `depthwise` entry uses `conv`, and layers with no entry stay float.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { UsageError, usageCheck } from '../cli/errors.js';
+import { UsageError, usageCheck } from '../errors.js';
 import { KERNEL_LAYER_KINDS, type KernelLayerKind } from '../quantization/kernel-layers.js';
 import { CLUSTER_INITS, MAX_CLUSTERS, MIN_CLUSTERS, type ClusterInit } from './kmeans.js';
 
@@ -51,7 +51,7 @@ export function parseClusterSpec(text: string): ClusterSpec {
   const spec: Record<string, number> = {};
   for (const part of trimmed.split(',')) {
     const match = /^\s*([^:\s]+)\s*:\s*(\d+)\s*$/.exec(part);
-    if (!match) throw new UsageError(`--clusters must be a number or a list like conv:16,dense:4, got ${JSON.stringify(text)}`);
+    if (!match) throw new UsageError(`\`clusters\` must be a number or a list like conv:16,dense:4, got ${JSON.stringify(text)}`, { option: 'clusters' });
     spec[match[1]!] = Number(match[2]);
   }
   return spec;

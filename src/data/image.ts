@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 
 /** Images with more pixels than this are refused unless the caller sets another limit. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;

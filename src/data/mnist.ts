@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { permutation } from './random.js';
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 
 export const MNIST_SPLIT_SEED = 20_160_201;
 export const MNIST_TRAIN_COUNT = 8_000;

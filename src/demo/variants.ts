@@ -2,15 +2,14 @@
  * The techniques the main job demonstrates, in report order. Each entry turns the trained dense
  * baseline into one variant and measures it.
  */
-import type { DemoVariant, DemoContext } from './report.js';
-import { energyOf, layersModelBytes, measureRow } from './report.js';
+import { energyOf, layersModelBytes, measureRow, type DemoContext, type DemoVariant } from './context.js';
 import { deepCompression, describeModel, integerInference, storagePlanFromSnn } from '../analysis/index.js';
 import { PRUNE_DEFAULTS, pruneAndRetrain, sparsityReport, type PruneRetrainOptions } from '../pruning/index.js';
 import { compareModels, distill, restructure, DISTILL_DEFAULTS, type RestructurePlan } from '../restructure/index.js';
 import { trainModel } from '../training/train.js';
 import { qatTrainingDefaults, quantizeAware, stripQuantization } from '../quantization/index.js';
 import { CLUSTER_FINE_TUNE_DEFAULTS, clusterWeights, formatClusterSpec, stripClustering, type ClusterSpec } from '../clustering/index.js';
-import { encodeModel, snnToLayersModel, type EncodingHints } from '../pipeline/snn-model.js';
+import { encodeModel, snnToLayersModel, type EncodingHints } from '../models/snn-model.js';
 import { compress, DEFAULT_RECIPE } from '../pipeline/compress.js';
 import { decodeSnn } from '../format/index.js';
 

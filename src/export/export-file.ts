@@ -1,17 +1,16 @@
 /**
- * File-level export (what `smallnets export` runs): read a model (.snn, TF.js directory or
- * model.json), write TF.js or ONNX atomically.
+ * File-level export (what `smallnets export` runs): a model (with its decoded .snn when it came
+ * from one, see openLayersModel) written as TF.js or ONNX, atomically.
  */
-import { access, mkdir, readFile, stat } from 'node:fs/promises';
-import { constants as fsConstants } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { RuntimeError, UsageError } from '../cli/errors.js';
-import { decodeSnn, type SnnModel } from '../format/index.js';
-import { checkOutDir, checkOutFile, loadModel, writeDirAtomic, writeFileAtomic } from '../models/io.js';
+import { UsageError } from '../errors.js';
+import type { SnnModel } from '../format/index.js';
+import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from '../models/atomic-write.js';
 import { exportOnnx } from './onnx.js';
 import type { WeightQuantizationMap } from './onnx-quant.js';
-import { snnToLayersModel, snnWeightQuantization, type SnnOnnxMapping } from './snn-model.js';
+import { snnWeightQuantization, type SnnOnnxMapping } from './snn-model.js';
 import { exportTfjs } from './tfjs.js';
 import { TFJS_QUANTIZATIONS, type TfjsQuantization } from './tfjs-quantize.js';
 
@@ -24,20 +23,6 @@ export interface ExportSource {
   model: tfl.LayersModel;
   /** The decoded .snn when the source was one (its quantized tensors carry over to ONNX). */
   snn: SnnModel | null;
-}
-
-/** Load an export source: a .snn file, a TF.js model directory or model.json. */
-export async function loadExportSource(location: string): Promise<ExportSource> {
-  if (!location.toLowerCase().endsWith('.snn')) return { model: await loadModel(location), snn: null };
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(location));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new RuntimeError(`cannot read ${location}${code === 'ENOENT' ? ': no such file' : `: ${code ?? (error as Error).message}`}`);
-  }
-  const snn = decodeSnn(bytes);
-  return { model: await snnToLayersModel(snn), snn };
 }
 
 export interface ExportFileOptions {
@@ -57,11 +42,11 @@ export interface ExportFileResult {
 /** Validate format/quantize/out before any work (UsageError on a bad value). */
 export async function checkExportOptions(options: ExportFileOptions): Promise<void> {
   if (!EXPORT_FORMATS.includes(options.format)) {
-    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(options.format)}`);
+    throw new UsageError(`\`format\` must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(options.format)}`, { option: 'format' });
   }
   const allowed = EXPORT_QUANTIZE[options.format];
   if (options.quantize !== undefined && !allowed.includes(options.quantize)) {
-    throw new UsageError(`--quantize for --format ${options.format} must be one of ${allowed.join(', ')}, got ${JSON.stringify(options.quantize)}`);
+    throw new UsageError(`\`quantize\` for \`format\` ${options.format} must be one of ${allowed.join(', ')}, got ${JSON.stringify(options.quantize)}`, { option: 'quantize' });
   }
   if (options.format === 'tfjs') await checkOutDir(options.out, options.force);
   else await checkOutFile(options.out, options.force);
@@ -70,7 +55,8 @@ export async function checkExportOptions(options: ExportFileOptions): Promise<vo
 /**
  * Export `source` as options.format to options.out (atomically).
  * @example
- * await exportToFile(await loadExportSource('lenet5.snn'), { format: 'onnx', out: 'lenet5.onnx' });
+ * const { layers, snn } = await openLayersModel('lenet5.snn');
+ * await exportToFile({ model: layers, snn }, { format: 'onnx', out: 'lenet5.onnx' });
  */
 export async function exportToFile(source: ExportSource, options: ExportFileOptions): Promise<ExportFileResult> {
   await checkExportOptions(options);

@@ -17,10 +17,9 @@ export {
 } from './onnx-quant.js';
 export { LAYER_CONVERTERS, QUANTIZABLE_KERNELS } from './onnx-layers.js';
 export { ONNX_OPSET, decodeOnnx } from './onnx-builder.js';
-export { evaluateOnnx, runOnnx, loadOnnxModel, onnxModelInfo, OnnxRunner, EXACT_SESSION_OPTIONS, type OnnxModelInfo } from './onnx-run.js';
+export { evaluateOnnx, runOnnx, onnxModelInfo, OnnxRunner, EXACT_SESSION_OPTIONS, type OnnxModelInfo } from './onnx-run.js';
 export { snnToArtifacts, snnToLayersModel, snnWeightQuantization, type SnnOnnxMapping } from './snn-model.js';
 export {
-  loadExportSource,
   exportToFile,
   checkExportOptions,
   EXPORT_FORMATS,

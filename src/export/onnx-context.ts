@@ -9,7 +9,7 @@
  * convolutions flattens in Keras's H·W·C order, and the next Dense's kernel is used unchanged.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { RuntimeError, UsageError } from '../cli/errors.js';
+import { RuntimeError, UsageError } from '../errors.js';
 import type { OnnxGraphBuilder } from './onnx-builder.js';
 import { quantizeWeight, resolveQuantization, type WeightQuantization, type WeightQuantizationMap } from './onnx-quant.js';
 import { onnxQuantAxis, onnxWeightShape, toOnnxLayout, type WeightKind } from './weight-layout.js';

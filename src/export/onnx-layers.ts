@@ -7,7 +7,7 @@
  * them the 'int8' preset quantizes (kernels, per output channel) is the QUANTIZABLE_KERNELS table.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 import { ExportContext, NCHW_AXIS, findWeight, fmt, hasWeight, normalizeAxis, type KerasShape, type Layer, type OnnxValue } from './onnx-context.js';
 import type { WeightKind } from './weight-layout.js';
 

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { head, loadMnist, type Split } from '../data/mnist.js';
 import { lenet300 } from '../models/lenet.js';
-import { loadAnyModel } from '../models/load-any.js';
 import { trainModel } from '../training/train.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { exportOnnx } from './onnx.js';
@@ -43,16 +42,6 @@ describe('running and evaluating .onnx files', () => {
     expect(await evaluateOnnx(bytes, test, 64)).toBe(accuracy);
   });
 
-  it('loadAnyModel dispatches .onnx: params as Keras counts them (int8 file too), accuracy via onnxruntime', async () => {
-    const file = path.join(dir, 'lenet300.onnx');
-    await writeFile(file, exportOnnx(model, { weightQuantization: 'int8' }));
-    const loaded = await loadAnyModel(file);
-    expect(loaded.model).toBeUndefined();
-    expect(loaded.params).toBe(model.countParams());
-    const accuracy = await loaded.evaluate(test);
-    expect(Math.abs(accuracy - expected)).toBeLessThan(0.02); // int8 kernels: near, not equal
-  });
-
   it('onnxModelInfo reads the declared input, output and parameter count', () => {
     const info = onnxModelInfo(exportOnnx(model));
     expect(info).toEqual({ inputName: 'flatten_input', inputShape: [null, 28, 28, 1], outputName: 'fc3', params: 266_610 });
@@ -81,12 +70,5 @@ describe('running and evaluating .onnx files', () => {
   it('a model that does not take 28×28 digits is refused with its input shape', async () => {
     const small = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [5], units: 2, name: 'd' })] });
     await expect(evaluateOnnx(exportOnnx(small), test)).rejects.toThrow(/takes input \[\?, 5\], not 28×28 digits/);
-  });
-
-  it('a missing file and a corrupt file are one-line runtime errors', async () => {
-    await expect(loadAnyModel(path.join(dir, 'missing.onnx'))).rejects.toThrow(/no such file/);
-    const bad = path.join(dir, 'bad.onnx');
-    await writeFile(bad, new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));
-    await expect(loadAnyModel(bad)).rejects.toMatchObject({ name: 'RuntimeError', message: expect.stringMatching(/not a valid ONNX file/) });
   });
 });

@@ -1,14 +1,13 @@
 /**
- * Running .onnx files with onnxruntime-node: one-off inference, batched MNIST accuracy, and the
- * `.onnx` branch of loadAnyModel (so `smallnets evaluate FILE.onnx` works).
+ * Running .onnx files with onnxruntime-node: one-off inference and batched MNIST accuracy (what
+ * openModel's ONNX models evaluate with, so `smallnets evaluate FILE.onnx` works).
  *
  * onnxruntime-node is a development dependency: it is imported lazily, only when a model is run,
  * so exporting never needs it; without it, running fails with a one-line RuntimeError.
  */
 import { readFile } from 'node:fs/promises';
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 import { IMAGE_SIZE, type Split } from '../data/mnist.js';
-import type { LoadedModel } from '../models/load-any.js';
 import { decodeOnnx } from './onnx-builder.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -163,10 +162,10 @@ function digitShape(info: OnnxModelInfo, where: string): number[] {
  * @example
  * const accuracy = await evaluateOnnx('lenet5.onnx', loadMnist().test);
  */
-export async function evaluateOnnx(model: string | Uint8Array, split: Split, batchSize = 500): Promise<number> {
+export async function evaluateOnnx(model: string | Uint8Array, split: Split, batchSize = 500, where = typeof model === 'string' ? model : 'ONNX model'): Promise<number> {
   const runner = await OnnxRunner.create(model);
   try {
-    return await evaluateWith(runner, split, batchSize, typeof model === 'string' ? model : 'ONNX model');
+    return await evaluateWith(runner, split, batchSize, where);
   } finally {
     await runner.release();
   }
@@ -194,21 +193,4 @@ async function evaluateWith(runner: OnnxRunner, split: Split, batchSize: number,
     }
   }
   return correct / split.count;
-}
-
-/** loadAnyModel's `.onnx` branch: no tf.layers model, evaluation through onnxruntime. */
-export async function loadOnnxModel(file: string): Promise<LoadedModel> {
-  const bytes = await readBytes(file);
-  const info = onnxModelInfo(bytes, file);
-  return {
-    params: info.params,
-    evaluate: async (split) => {
-      const runner = await OnnxRunner.create(bytes);
-      try {
-        return await evaluateWith(runner, split, 500, file);
-      } finally {
-        await runner.release();
-      }
-    },
-  };
 }

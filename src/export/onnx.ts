@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { OnnxGraphBuilder, type Dim } from './onnx-builder.js';
 import { ExportContext, findWeight, type Layer, type OnnxValue } from './onnx-context.js';
 import { LAYER_CONVERTERS, QUANTIZABLE_KERNELS, converterFor } from './onnx-layers.js';

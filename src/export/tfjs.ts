@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { concatBytes } from '../format/bytes.js';
-import { MODEL_JSON, WEIGHTS_BIN, modelArtifacts, writeDirAtomic } from '../models/io.js';
+import { MODEL_JSON, WEIGHTS_BIN, modelArtifacts } from '../models/io.js';
+import { writeDirAtomic } from '../models/atomic-write.js';
 import { dequantizeLikeTfjs, quantizeLikeConverter, type TfjsQuantization } from './tfjs-quantize.js';
 
 export interface TfjsExportOptions {

@@ -1,9 +1,9 @@
 /**
  * The single error class of the .snn reader and writer. It extends the project's RuntimeError (a bad
- * file is bad input data, CLI exit code 1); src/cli/errors.ts has no imports, so the reader still
+ * file is bad input data, CLI exit code 1); src/errors.ts has no imports, so the reader still
  * depends on nothing but the standard library and runs in a browser.
  */
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 
 /** A malformed, truncated, corrupted or unsupported .snn file, or an unencodable tensor. One-line message. */
 export class SnnFormatError extends RuntimeError {

@@ -3,7 +3,7 @@
  * field, then get a correct length and CRC (resealSnn) so the defect reaches the parser.
  */
 import { describe, expect, it } from 'vitest';
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 import { encodeTensorAuto } from './auto.js';
 import { ByteWriter } from './bytes.js';
 import { SnnFormatError } from './errors.js';

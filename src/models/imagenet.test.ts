@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { initBackend } from '../engine/backend.js';
 import { decodePredictions, imagenetClasses, preprocessInput, preprocessMode, preprocessPixels, topK } from './imagenet.js';
 

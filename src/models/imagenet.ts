@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { RuntimeError, UsageError, usageCheck } from '../cli/errors.js';
+import { RuntimeError, UsageError, usageCheck } from '../errors.js';
 
 export type PreprocessMode = 'tf' | 'caffe' | 'torch' | 'unit';
 export type ModelFamily = 'mobilenet' | 'mobilenet_v2' | 'squeezenet' | 'lenet';

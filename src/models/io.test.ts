@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../engine/backend.js';
 import { lenet300 } from './lenet.js';
-import { checkOutDir, loadModel, saveModel } from './io.js';
+import { loadModel, saveModel } from './io.js';
+import { checkOutDir } from './atomic-write.js';
 
 let dir: string;
 
@@ -90,7 +91,7 @@ describe('TF.js LayersModel files', () => {
   it('refuses a non-empty output directory without force, accepts it with force', async () => {
     const out = path.join(dir, 'm8');
     await saveModel(lenet300(1), out);
-    await expect(checkOutDir(out)).rejects.toThrow(/exists and is not empty \(use --force/);
+    await expect(checkOutDir(out)).rejects.toThrow(/exists and is not empty \(pass `force`/);
     await expect(checkOutDir(out, true)).resolves.toBeUndefined();
     await saveModel(lenet300(2), out, { force: true });
     expect((await readdir(dir)).filter((n) => n.includes('.tmp-') || n.includes('.old-'))).toEqual([]);

@@ -4,7 +4,7 @@
  * computed before any shard is trusted.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 const QUANT_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };

@@ -9,7 +9,7 @@
  * Weight-bearing layers are identical to Keras 3.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError, usageCheck } from '../cli/errors.js';
+import { UsageError, usageCheck } from '../errors.js';
 
 /** Width multipliers with released ImageNet checkpoints. */
 export const MOBILENET_V1_ALPHAS: readonly number[] = [0.25, 0.5, 0.75, 1.0];

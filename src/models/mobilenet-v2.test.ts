@@ -1,7 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeModel } from '../analysis/describe.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { initBackend } from '../engine/backend.js';
 import { makeDivisible, mobilenetV2 } from './mobilenet-v2.js';
 

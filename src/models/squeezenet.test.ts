@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeModel } from '../analysis/describe.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { initBackend } from '../engine/backend.js';
 import { squeezenet } from './squeezenet.js';
 

@@ -14,7 +14,7 @@
  * the same feature-map sizes (v1.0: 111→55→27→13, v1.1: 113→56→27→13).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 import { checkClasses, checkOneOf, type ClassifierActivation, type GlobalPooling } from './mobilenet-v1.js';
 
 export type SqueezeNetVersion = '1.0' | '1.1';

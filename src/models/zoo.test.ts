@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { initBackend } from '../engine/backend.js';
 import { buildZooModel, formatZooSpec, looksLikeZooSpec, parseZooSpec, zooFamily } from './zoo.js';
 

@@ -6,7 +6,7 @@
  * Omitted parts take the builders' defaults (α 1.0, 224 pixels, SqueezeNet 1.1).
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { ModelFamily } from './imagenet.js';
 import { lenet300, lenet5 } from './lenet.js';
 import { MOBILENET_V1_ALPHAS, MOBILENET_V1_SIZES, checkOneOf, mobilenetV1 } from './mobilenet-v1.js';

@@ -13,8 +13,8 @@ import { clusterWeights, stripClustering, type ClusterSpec } from '../clustering
 import { quantizeAware, quantizeWeights, stripQuantization } from '../quantization/index.js';
 import { roundToFloat16 } from '../format/index.js';
 import type { SnnReport } from '../format/spec.js';
-import { encodeModel, type EncodingHints } from './snn-model.js';
-import { usageCheck } from '../cli/errors.js';
+import { encodeModel, type EncodingHints } from '../models/snn-model.js';
+import { usageCheck } from '../errors.js';
 import { cloneModel } from '../pruning/index.js';
 
 export interface CompressOptions {
@@ -71,9 +71,9 @@ export async function compress(
   options: CompressOptions,
   data: { train: Split; test: Split } | null,
 ): Promise<CompressResult> {
-  usageCheck(!(options.clusters && options.bits), () => 'choose either --clusters or --bits, not both');
+  usageCheck(!(options.clusters && options.bits), () => 'choose either `clusters` or `bits`, not both', 'clusters');
   if (options.prune !== null) {
-    usageCheck(options.prune >= 0 && options.prune < 1, () => `--prune must be in [0, 1), got ${options.prune}`);
+    usageCheck(options.prune >= 0 && options.prune < 1, () => `\`prune\` must be in [0, 1), got ${options.prune}`, 'prune');
   }
   const notes: string[] = [];
   const testAccuracyBefore = data ? evaluateAccuracy(model, data.test) : null;

@@ -4,7 +4,7 @@
  * construction, serializable (`getConfig`/`fromConfig`), registered next to its definition.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { UsageError, usageCheck } from '../cli/errors.js';
+import { UsageError, usageCheck } from '../errors.js';
 import { checkNM, type BlockPooling, type FilterNorm } from './masks.js';
 import { PruningSchedule, scheduleFromJson, type ScheduleJson } from './schedule.js';
 

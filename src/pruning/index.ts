@@ -6,7 +6,7 @@ export {
 } from './config.js';
 export type { Granularity, PruningConfigJson, PruningOptions } from './config.js';
 export {
-  blockMask, channelMask, countNonzero, filterKeep, filterNorms, globalMagnitudeMasks, keepCount, magnitudeMask,
+  blockMask, channelMask, filterKeep, filterNorms, globalMagnitudeMasks, keepCount, magnitudeMask,
   maskThreshold, nmFits, nmMask, topKMask, zeroChannels,
 } from './masks.js';
 export type { BlockPooling, FilterNorm } from './masks.js';
@@ -24,3 +24,4 @@ export type { LayerSensitivity, SensitivityOptions, SensitivityResult } from './
 export { PRUNE_DEFAULTS, SCHEDULE_KINDS, pruneAndRetrain, pruneRecipe } from './retrain.js';
 export type { PruneRecipe, PruneRetrainOptions, PruneRetrainResult, ScheduleKind } from './retrain.js';
 export { cloneModel } from './clone.js';
+export { countNonzero } from '../analysis/nonzero.js';

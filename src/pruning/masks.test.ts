@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { mulberry32 } from '../data/random.js';
 import {
-  blockMask, channelMask, countNonzero, filterKeep, filterNorms, globalMagnitudeMasks, keepCount, magnitudeMask,
+  blockMask, channelMask, filterKeep, filterNorms, globalMagnitudeMasks, keepCount, magnitudeMask,
   maskThreshold, nmMask, topKMask, zeroChannels,
 } from './masks.js';
+import { countNonzero } from '../analysis/nonzero.js';
 import { foldConstantsIntoBias, inputRowsOf, sliceAxis } from './shrink.js';
 
 function randomValues(n: number, seed: number, scale = 1): Float32Array {

@@ -10,7 +10,7 @@
  * position (earlier kept first), so the resulting sparsity does not depend on how many weights
  * happen to share a value (pruned weights are all exactly 0, so ties are common).
  */
-import { UsageError, usageCheck } from '../cli/errors.js';
+import { UsageError, usageCheck } from '../errors.js';
 
 export type BlockPooling = 'mean' | 'max' | 'l2';
 export type FilterNorm = 'l1' | 'l2';
@@ -214,13 +214,6 @@ export function channelMask(keep: Uint8Array, shape: readonly number[]): Uint8Ar
   const mask = new Uint8Array(product(shape));
   for (let i = 0; i < mask.length; i++) mask[i] = keep[i % channels]!;
   return mask;
-}
-
-/** Nonzero entries of a tensor. */
-export function countNonzero(values: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
-  return n;
 }
 
 /** Indices of the channels whose weights (last axis of `shape`) are all exactly zero. */

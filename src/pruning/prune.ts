@@ -15,12 +15,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
+import { countNonzero } from '../analysis/nonzero.js';
 import { traceFilterChain } from './chain.js';
 import { cloneModel } from './clone.js';
 import { PruningConfig, formatGranularity, type PruningOptions } from './config.js';
 import {
-  blockMask, channelMask, countNonzero, filterKeep, globalMagnitudeMasks, magnitudeMask, nmFits, nmMask,
+  blockMask, channelMask, filterKeep, globalMagnitudeMasks, magnitudeMask, nmFits, nmMask,
 } from './masks.js';
 import { prunableClasses, prunableWeights, requirePrunableLayer, supportsFilterPruning, weightBaseName } from './registry.js';
 

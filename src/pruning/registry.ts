@@ -5,7 +5,7 @@
  * (tfmot `prune_registry.py`; unlike tfmot, DepthwiseConv2D kernels are prunable here.)
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 const PRUNABLE = new Map<string, readonly string[]>([
   ['Dense', ['kernel']],

@@ -1,6 +1,6 @@
 /** Sparsity of any tf.layers model, measured over its prunable weights (the allowlisted kernels). */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { countNonzero } from './masks.js';
+import { countNonzero } from '../analysis/nonzero.js';
 import type { LayerSparsity } from './prune.js';
 import { prunableWeights } from './registry.js';
 

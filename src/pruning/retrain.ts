@@ -10,7 +10,7 @@
  * fine-tuning does not start overfitting a model that was trained with augmentation.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 import type { Split } from '../data/mnist.js';
 import { trainModel, validateTrainOptions, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from '../training/train.js';
 import { PruningConfig, parseGranularity, formatGranularity, type Granularity } from './config.js';
@@ -68,26 +68,26 @@ export function pruneRecipe(options: PruneRetrainOptions, trainCount: number): P
   if (granularity.kind === 'nm') {
     const fixed = 1 - granularity.n / granularity.m;
     usageCheck(options.sparsity === undefined || Math.abs(options.sparsity - fixed) < 1e-9,
-      () => `--sparsity ${options.sparsity} does not apply to ${formatGranularity(granularity)} (it keeps ${granularity.n} of every ${granularity.m}: sparsity ${fixed})`);
+      () => `\`sparsity\` ${options.sparsity} does not apply to ${formatGranularity(granularity)} (it keeps ${granularity.n} of every ${granularity.m}: sparsity ${fixed})`, 'sparsity');
     sparsity = fixed;
   } else {
-    usageCheck(options.sparsity !== undefined, () => `--sparsity is required for ${formatGranularity(granularity)} pruning`);
+    usageCheck(options.sparsity !== undefined, () => `\`sparsity\` is required for ${formatGranularity(granularity)} pruning`, 'sparsity');
     sparsity = options.sparsity;
   }
   const epochs = options.epochs ?? PRUNE_DEFAULTS.epochs;
   const batchSize = options.batchSize ?? PRUNE_DEFAULTS.batchSize;
   const learningRate = options.learningRate ?? PRUNE_DEFAULTS.learningRate;
   const maxShift = options.maxShift ?? PRUNE_DEFAULTS.maxShift;
-  usageCheck(Number.isInteger(maxShift) && maxShift >= 0, () => `--shift must be a non-negative integer, got ${maxShift}`);
+  usageCheck(Number.isInteger(maxShift) && maxShift >= 0, () => `\`maxShift\` must be a non-negative integer, got ${maxShift}`, 'maxShift');
   const train: TrainOptions = {
     epochs, batchSize, learningRate, schedule: 'cosine', seed: options.seed ?? TRAIN_DEFAULTS.seed,
     augment: { maxShift }, progress: options.progress, label: options.label ?? 'prune',
   };
   validateTrainOptions(train);
   const ramp = options.rampFraction ?? PRUNE_DEFAULTS.rampFraction;
-  usageCheck(Number.isFinite(ramp) && ramp > 0 && ramp <= 1, () => `rampFraction must be in (0, 1], got ${ramp}`);
+  usageCheck(Number.isFinite(ramp) && ramp > 0 && ramp <= 1, () => `\`rampFraction\` must be in (0, 1], got ${ramp}`, 'rampFraction');
   const updates = options.updatesPerEpoch ?? PRUNE_DEFAULTS.updatesPerEpoch;
-  usageCheck(Number.isInteger(updates) && updates >= 1, () => `updatesPerEpoch must be a positive integer, got ${updates}`);
+  usageCheck(Number.isInteger(updates) && updates >= 1, () => `\`updatesPerEpoch\` must be a positive integer, got ${updates}`, 'updatesPerEpoch');
   const stepsPerEpoch = Math.ceil(trainCount / Math.min(batchSize, trainCount));
   const totalSteps = stepsPerEpoch * epochs;
   const frequency = Math.max(1, Math.round(stepsPerEpoch / updates));

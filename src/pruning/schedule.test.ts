@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { ConstantSparsity, PolynomialDecay, constant, polynomialDecay, scheduleFromJson } from './schedule.js';
 
 /** tfmot's formula, written out independently. */

@@ -8,7 +8,7 @@
  * `pruning_step`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { UsageError, usageCheck } from '../cli/errors.js';
+import { UsageError, usageCheck } from '../errors.js';
 
 /** The serialized form of a schedule: `{ className, config }` (what `toJSON()` returns). */
 export interface ScheduleJson {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { head, loadMnist, type Split } from '../data/mnist.js';
 import { lenet300 } from '../models/lenet.js';
 import { trainModel } from '../training/train.js';

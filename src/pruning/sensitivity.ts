@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 import type { Split } from '../data/mnist.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { cloneModel } from './clone.js';

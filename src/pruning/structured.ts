@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { RuntimeError, UsageError } from '../cli/errors.js';
+import { RuntimeError, UsageError } from '../errors.js';
 import { inputShapeOf, traceFilterChain, type FilterChain } from './chain.js';
 import { cloneModel } from './clone.js';
 import { zeroChannels } from './masks.js';

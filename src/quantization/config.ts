@@ -4,7 +4,7 @@
  * model.json carries it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 import { validateBits } from './fake-quant.js';
 import { RANGE_METHODS, type RangeMethod } from './ranges.js';
 

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { gridFromRange, gridLimits, type AffineGrid } from './fake-quant.js';
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 
 /** Grid parameters as tensors of shape [C] (or [] for one grid), broadcast along the last axis. */
 interface GridTensors {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dequantizeAffine, quantizeAffine } from '../format/values.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import {
   channelMinMax, codeRange, dequantizeCode, fakeQuantArray, fakeQuantValue, gridFromRange, gridLimits, quantizeCode, quantizeCodes, validateBits,
 } from './fake-quant.js';

@@ -14,7 +14,7 @@
  * Every arithmetic step is rounded to float32 (Math.fround) in the order the TF.js op computes it,
  * so this reference and the op in ./fake-quant-op.ts produce identical bits.
  */
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 
 export const MIN_BITS = 2;
 export const MAX_BITS = 8;

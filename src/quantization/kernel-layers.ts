@@ -6,7 +6,7 @@
  * its class, rather than silently left unquantized.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export type KernelLayerKind = 'conv' | 'depthwise' | 'dense';
 export const KERNEL_LAYER_KINDS: readonly KernelLayerKind[] = ['conv', 'depthwise', 'dense'];

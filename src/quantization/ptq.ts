@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { head, IMAGE_SIZE, type Split } from '../data/mnist.js';
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 import type { QuantizeOptions } from './config.js';
 import { quantizeAware, quantizeWrappers, stripQuantization } from './qat.js';
 import type { QuantizedModel } from './records.js';

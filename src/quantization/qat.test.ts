@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../engine/backend.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { dequantizeAffine } from '../format/values.js';
 import { loadModel, saveModel } from '../models/io.js';
 import { trainModel } from '../training/train.js';

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { toQuantizationConfig, type QuantizationConfig, type QuantizeOptions } from './config.js';
 import { fakeQuantArray, quantizeCodes } from './fake-quant.js';
 import { selectKernelLayers } from './kernel-layers.js';

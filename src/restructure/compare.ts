@@ -5,7 +5,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describeModel } from '../analysis/describe.js';
-import type { Cell } from '../cli/output.js';
+import type { Cell } from '../analysis/text-table.js';
 
 export interface LayerChange {
   /** The original layer. */

@@ -19,7 +19,7 @@
  *   fit to a 5×5 one; distillation (distill.ts) is how the stack learns the original's function.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { convInfo, freshInitializer, inputChannels } from './conv.js';
 import { cloneSpec, rebuildModel, type LayerSpec } from './rebuild.js';
 import { selectLayers, type LayerSelection } from './select.js';

@@ -4,7 +4,7 @@
  * model and must not overlap (a conv is either factorized or made separable).
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { factorize, factorizeIneligible, type Intermediate } from './factorize.js';
 import { separable, separableIneligible } from './separable.js';
 import { selectLayers, type LayerSelection } from './select.js';

@@ -9,7 +9,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import type * as tf from '@tensorflow/tfjs-core';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export type LayerConfig = Record<string, unknown>;
 

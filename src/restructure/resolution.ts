@@ -5,7 +5,7 @@
  * caller asks for them to start fresh.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { rebuildModel, singleInputShape } from './rebuild.js';
 
 export interface ResolutionOptions {

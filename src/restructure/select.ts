@@ -4,7 +4,7 @@
  * never silently restructures nothing.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /** 'all' eligible layers, or layer names. */
 export type LayerSelection = 'all' | readonly string[];

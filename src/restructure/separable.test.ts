@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../engine/backend.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { describeModel } from '../analysis/describe.js';
 import { lenet5 } from '../models/lenet.js';
 import { modelArtifacts } from '../models/io.js';

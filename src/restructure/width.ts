@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { cloneSpec, layerConfig, rebuildModel, type LayerConfig } from './rebuild.js';
 import { selectLayers, type LayerSelection } from './select.js';
 import { depthwiseOutputs, flattenedIndices, gatherAxis, outputL1Norms, scaledCount, strongest } from './width-math.js';

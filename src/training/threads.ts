@@ -1,6 +1,6 @@
 /** Choosing between one and two training threads (see data-parallel.ts). */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { GradientWorker, supportsDataParallel } from './data-parallel.js';
 
 /**
@@ -8,7 +8,7 @@ import { GradientWorker, supportsDataParallel } from './data-parallel.js';
  * Models with custom layers (technique wrappers) train on one thread.
  */
 export async function startWorkerIfUseful(model: tfl.LayersModel, threads: number, maxBatch: number): Promise<GradientWorker | undefined> {
-  if (threads !== 1 && threads !== 2) throw new UsageError(`--threads must be 1 or 2, got ${threads}`);
+  if (threads !== 1 && threads !== 2) throw new UsageError(`\`threads\` must be 1 or 2, got ${threads}`, { option: 'threads' });
   if (threads === 1 || !supportsDataParallel(model)) return undefined;
   return GradientWorker.start(model, maxBatch);
 }

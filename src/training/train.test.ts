@@ -41,8 +41,8 @@ describe('training on the wasm backend', () => {
   it('rejects bad options with a usage error naming the value', () => {
     const model = lenet300(1);
     const split = subset(loadMnist().train, [0, 1]);
-    expect(() => trainModel(model, split, { epochs: 0 })).toThrow(/--epochs must be a positive integer, got 0/);
-    expect(() => trainModel(model, split, { epochs: 1, learningRate: -1 })).toThrow(/--lr must be a positive number/);
-    expect(() => trainModel(model, split, { epochs: 1, batchSize: 1.5 })).toThrow(/--batch-size/);
+    expect(() => trainModel(model, split, { epochs: 0 })).toThrow(/`epochs` must be a positive integer, got 0/);
+    expect(() => trainModel(model, split, { epochs: 1, learningRate: -1 })).toThrow(/`learningRate` must be a positive number/);
+    expect(() => trainModel(model, split, { epochs: 1, batchSize: 1.5 })).toThrow(/`batchSize` must be a positive integer/);
   });
 });

@@ -13,7 +13,7 @@ import { mulberry32, shuffleInPlace } from '../data/random.js';
 import { shiftedBatch } from '../data/augment.js';
 import { epochProgress } from './progress.js';
 import type { GradientWorker } from './data-parallel.js';
-import { usageCheck } from '../cli/errors.js';
+import { usageCheck } from '../errors.js';
 
 export type OptimizerName = 'adam' | 'sgd' | 'momentum';
 
@@ -76,11 +76,11 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
 }
 
 export function validateTrainOptions(options: TrainOptions): void {
-  usageCheck(Number.isInteger(options.epochs) && options.epochs >= 1, () => `--epochs must be a positive integer, got ${options.epochs}`);
+  usageCheck(Number.isInteger(options.epochs) && options.epochs >= 1, () => `\`epochs\` must be a positive integer, got ${options.epochs}`, 'epochs');
   const batch = options.batchSize ?? TRAIN_DEFAULTS.batchSize;
-  usageCheck(Number.isInteger(batch) && batch >= 1, () => `--batch-size must be a positive integer, got ${batch}`);
+  usageCheck(Number.isInteger(batch) && batch >= 1, () => `\`batchSize\` must be a positive integer, got ${batch}`, 'batchSize');
   const lr = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
-  usageCheck(Number.isFinite(lr) && lr > 0, () => `--lr must be a positive number, got ${lr}`);
+  usageCheck(Number.isFinite(lr) && lr > 0, () => `\`learningRate\` must be a positive number, got ${lr}`, 'learningRate');
 }
 
 /** Train `model` in place on `split`. */

@@ -3,17 +3,17 @@
  * pruning/clustering/quantization) becomes an SnnModel, and an SnnModel becomes TF.js artifacts or a
  * tf.layers model again. The container itself (src/format) knows nothing of TF.js.
  */
-import { readFile, stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { concatBytes } from '../format/bytes.js';
 import { decodeSnn, encodeSnnWithReport, encodeTensorAuto, type EncodingHint } from '../format/index.js';
 import type { JsonObject, SnnModel, SnnReport, SnnTensor } from '../format/spec.js';
-import { modelArtifacts } from '../models/io.js';
-import { RuntimeError } from '../cli/errors.js';
+import { modelArtifacts } from './io.js';
+import { readLocation } from './read-bytes.js';
+import { RuntimeError } from '../errors.js';
 
 /** .snn files larger than this are refused before reading (the LeNets compress to kilobytes). */
-const MAX_SNN_FILE_BYTES = 1 << 30;
+export const MAX_SNN_FILE_BYTES = 1 << 30;
 
 /** Weight name (e.g. `conv1/kernel`) → how to encode it. Weights without a hint are stored float32. */
 export type EncodingHints = Record<string, EncodingHint>;
@@ -74,18 +74,11 @@ export async function snnToLayersModel(snn: SnnModel): Promise<tfl.LayersModel> 
   }
 }
 
-/** Read and decode a .snn file (checksum, version and every size verified by the reader). */
-export async function readSnnFile(path: string): Promise<SnnModel> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch {
-    throw new RuntimeError(`${path} does not exist`);
-  }
-  if (size > MAX_SNN_FILE_BYTES) throw new RuntimeError(`${path} is ${size} bytes, larger than smallnets reads`);
-  return decodeSnn(new Uint8Array(await readFile(path)));
+/** Read and decode a .snn file or URL (size capped; checksum, version and every size verified by the reader). */
+export async function readSnnFile(location: string): Promise<SnnModel> {
+  return decodeSnn(await readLocation(location, '.snn file', MAX_SNN_FILE_BYTES));
 }
 
-export async function loadSnnModel(path: string): Promise<tfl.LayersModel> {
-  return snnToLayersModel(await readSnnFile(path));
+export async function loadSnnModel(location: string): Promise<tfl.LayersModel> {
+  return snnToLayersModel(await readSnnFile(location));
 }
