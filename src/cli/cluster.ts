@@ -3,7 +3,7 @@
  * [--epochs N] --out DIR [--json]`: per-layer k-means weight sharing, centroid fine-tuning on the
  * MNIST split, then strip to a plain TF.js model whose kernels hold at most k distinct values (the
  * codebooks go into userDefinedMetadata for the .snn encoder).
- * A thin layer over src/clustering (clusterWeights → trainModel → stripClustering).
+ * A thin layer over `clusterAndFineTune` (src/clustering/fine-tune.ts).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -15,12 +15,10 @@ import { loadMnist } from '../data/mnist.js';
 import { saveModel } from '../models/io.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
-import { evaluateAccuracy } from '../training/evaluate.js';
-import { distinctValuesPerLayer } from '../quantization/index.js';
+import { TRAIN_DEFAULTS } from '../training/train.js';
 import {
-  CLUSTER_DEFAULTS, CLUSTER_FINE_TUNE_DEFAULTS, CLUSTER_INITS, ClusteringConfig, clusterWeights, parseClusterSpec,
-  stripClustering, type ClusterInit, type ClusterSpec,
+  CLUSTER_DEFAULTS, CLUSTER_FINE_TUNE_DEFAULTS, CLUSTER_INITS, clusterAndFineTune, parseClusterSpec,
+  type ClusterFineTuneOptions, type ClusterInit, type ClusterSpec,
 } from '../clustering/index.js';
 
 interface ClusterFlags {
@@ -58,53 +56,40 @@ export function register(program: Command): void {
         .option('--out <dir>', 'output directory (default: out/<model>-c<clusters>)')
         .option('--force', 'replace a non-empty --out directory'),
     async (_args, flags) => {
-      const config = new ClusteringConfig({
+      const options: ClusterFineTuneOptions = {
         clusters: flags.clusters,
         init: flags.init,
         preserveSparsity: flags.preserveSparsity ?? false,
         seed: flags.seed ?? CLUSTER_DEFAULTS.seed,
-      });
+        epochs: flags.epochs,
+        learningRate: flags.lr,
+        batchSize: flags.batchSize,
+        log,
+      };
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-c${specText(flags.clusters)}`;
       await checkOutDir(out, flags.force);
       const model = (await openLayersModel(flags.model)).layers;
-      const started = performance.now();
-      // Clustering first: a cluster count the model cannot take fails before the data are loaded.
-      const clustered = await clusterWeights(model, config);
-      const { train, test } = loadMnist();
-      const testAccuracyBefore = evaluateAccuracy(model, test);
-      const testAccuracyClustered = evaluateAccuracy(clustered, test);
-      log(`k-means (${flags.init} init): test accuracy ${pct(testAccuracyBefore)}% → ${pct(testAccuracyClustered)}% before fine-tuning`);
-      if (flags.epochs > 0) {
-        trainModel(clustered, train, {
-          epochs: flags.epochs, learningRate: flags.lr, batchSize: flags.batchSize, schedule: 'cosine',
-          seed: flags.seed ?? TRAIN_DEFAULTS.seed, label: 'cluster fine-tune',
-        });
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const stripped = await stripClustering(clustered);
-      clustered.dispose();
-      const testAccuracyAfter = evaluateAccuracy(stripped.model, test);
-      const distinct = distinctValuesPerLayer(stripped.model);
+      const result = await clusterAndFineTune(model, loadMnist(), options);
       printTable(
         ['layer', 'weights', 'clusters', 'index bits', 'distinct values'],
-        stripped.weights.map((w) => [w.layer, w.indices.length, w.codebook.length, Math.ceil(Math.log2(w.codebook.length)), distinct[w.layer] ?? null]),
+        result.report.weights.map((w) => [w.layer, w.indices.length, w.codebook.length, Math.ceil(Math.log2(w.codebook.length)), result.distinctValuesPerLayer[w.layer] ?? null]),
       );
-      const bytes = await saveModel(stripped.model, out, { force: flags.force });
-      log(`test accuracy ${pct(testAccuracyBefore)}% → ${pct(testAccuracyAfter)}% after ${flags.epochs} epoch(s); saved ${bytes.toLocaleString('en-US')} bytes to ${out}`);
+      const bytes = await saveModel(result.model, out, { force: flags.force });
+      log(`test accuracy ${pct(result.testAccuracyBefore!)}% → ${pct(result.testAccuracyAfter!)}% after ${result.epochs} epoch(s); saved ${bytes.toLocaleString('en-US')} bytes to ${out}`);
       return {
         command: 'cluster',
         model: flags.model,
-        testAccuracyBefore,
-        testAccuracyClustered,
-        testAccuracyAfter,
+        testAccuracyBefore: result.testAccuracyBefore,
+        testAccuracyClustered: result.testAccuracyClustered,
+        testAccuracyAfter: result.testAccuracyAfter,
         clusters: flags.clusters,
-        clustersPerLayer: Object.fromEntries(stripped.weights.map((w) => [w.layer, w.codebook.length])),
-        init: flags.init,
-        preserveSparsity: config.preserveSparsity,
-        epochs: flags.epochs,
-        learningRate: flags.lr,
-        distinctValuesPerLayer: distinct,
-        seconds: Math.round(seconds * 100) / 100,
+        clustersPerLayer: result.clustersPerLayer,
+        init: result.config.init,
+        preserveSparsity: result.config.preserveSparsity,
+        epochs: result.epochs,
+        learningRate: result.learningRate,
+        distinctValuesPerLayer: result.distinctValuesPerLayer,
+        seconds: Math.round(result.seconds * 100) / 100,
         out,
       };
     },

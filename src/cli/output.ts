@@ -3,10 +3,16 @@
  * (with --json, the last stdout line is one JSON object).
  */
 import { renderTable, type Cell } from '../analysis/text-table.js';
+import { messageWithFlags } from './flag-names.js';
 
 /** A note for the human on stderr. */
 export function log(message: string): void {
   process.stderr.write(`${message}\n`);
+}
+
+/** A library's note for the human on stderr: backticked option names become the flags the user typed. */
+export function note(message: string): void {
+  log(messageWithFlags(message));
 }
 
 /** The command's machine-readable result: exactly one line on stdout. */

@@ -2,7 +2,7 @@
  * `smallnets prune --model DIR --sparsity 0.92`: prune a trained model while fine-tuning it on the
  * MNIST split, strip the masks, save TF.js format, and print per-layer sparsity. With
  * `--granularity filters` the pruned filters are physically removed and the smaller model is saved.
- * A thin layer over src/pruning (pruneRecipe → prune → trainModel → stripPruning).
+ * A thin layer over `pruneAndRetrain` (src/pruning/retrain.ts).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -14,12 +14,9 @@ import { loadMnist } from '../data/mnist.js';
 import { saveModel } from '../models/io.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { trainModel } from '../training/train.js';
-import { evaluateAccuracy } from '../training/evaluate.js';
-import { summarize } from '../analysis/index.js';
 import {
-  GRANULARITY_FORMS, PRUNE_DEFAULTS, SCHEDULE_KINDS, formatGranularity, parseGranularity, prune, pruneRecipe,
-  removePrunedFilters, sparsityReport, stripPruning, type Granularity, type ScheduleKind,
+  GRANULARITY_FORMS, PRUNE_DEFAULTS, SCHEDULE_KINDS, formatGranularity, parseGranularity, pruneAndRetrain, pruneRecipe,
+  type Granularity, type PruneRetrainOptions, type ScheduleKind,
 } from '../pruning/index.js';
 
 interface PruneFlags {
@@ -65,31 +62,19 @@ export function register(program: Command): void {
         .option('--out <dir>', 'output directory (default: out/<model>-pruned)')
         .option('--force', 'replace a non-empty --out directory'),
     async (_args, flags) => {
-      const { train, test } = loadMnist();
-      const recipe = pruneRecipe(
-        {
-          sparsity: flags.sparsity, granularity: flags.granularity, global: flags.perLayer ? false : (flags.global ?? flags.granularity.kind === 'unstructured'), layers: flags.layers,
-          schedule: flags.schedule, epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr,
-          maxShift: flags.shift, seed: flags.seed, label: 'prune',
-        },
-        train.count,
-      );
+      const options: PruneRetrainOptions = {
+        sparsity: flags.sparsity, granularity: flags.granularity, global: flags.perLayer ? false : (flags.global ?? flags.granularity.kind === 'unstructured'), layers: flags.layers,
+        schedule: flags.schedule, epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr,
+        maxShift: flags.shift, seed: flags.seed, label: 'prune', log,
+      };
+      const data = loadMnist();
+      // Flag problems that need no model (a sparsity N:M cannot have, …) fail before any file is touched.
+      pruneRecipe(options, data.train.count);
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-pruned`;
       await checkOutDir(out, flags.force);
       const model = (await openLayersModel(flags.model)).layers;
-      const pruned = prune(model, recipe.config);
-      for (const s of pruned.skipped) log(`left dense: ${s.layerName} (${s.className}): ${s.reason}`);
-      if (recipe.config.granularity.kind === 'unstructured' && !recipe.config.global && pruned.targets.length > 1 && recipe.sparsity >= 0.8) {
-        log('note: per-layer pruning gives every layer the same sparsity; small layers (first conv, classifier) usually need less — the default global threshold lets them keep more');
-      }
-      const testAccuracyBefore = evaluateAccuracy(model, test);
-      const granularity = formatGranularity(recipe.config.granularity);
-      log(`pruning ${flags.model} to ${pct(recipe.sparsity)}% (${granularity}${recipe.config.global ? ', global' : ''}, ${flags.schedule} schedule) over ${flags.epochs} epochs`);
-      const training = trainModel(pruned.model, train, { ...recipe.train, ...pruned.trainHooks() });
-      const stripped = stripPruning(pruned);
-      pruned.dispose();
-      const testAccuracyAfter = evaluateAccuracy(stripped, test);
-      const report = sparsityReport(stripped);
+      const result = await pruneAndRetrain(model, data, options);
+      const { report, structured } = result;
       printTable(
         ['layer', 'class', 'weights', 'nonzero', 'sparsity %'],
         [
@@ -97,40 +82,34 @@ export function register(program: Command): void {
           ['total (prunable)', '', report.prunableParams, report.prunableNonzero, pct(report.sparsity)],
         ],
       );
-      let saved = stripped;
-      let structured: Record<string, unknown> | undefined;
-      if (recipe.config.granularity.kind === 'filters') {
-        const { model: smaller, removed } = removePrunedFilters(stripped);
-        const dense = summarize(model, { measureSparsity: false });
-        const small = summarize(smaller, { measureSparsity: false });
-        const smallerAccuracy = evaluateAccuracy(smaller, test);
-        printTable(['layer', 'filters before', 'after', 'inputs removed from'], removed.map((r) => [r.layer, r.before, r.after, r.next]));
-        log(`smaller model: ${small.params.toLocaleString('en-US')} params (dense ${dense.params.toLocaleString('en-US')}), ` +
-          `${small.macs.toLocaleString('en-US')} MACs (dense ${dense.macs.toLocaleString('en-US')}), test accuracy ${pct(smallerAccuracy)}%`);
-        structured = { params: small.params, macs: small.macs, denseParams: dense.params, denseMacs: dense.macs, testAccuracy: smallerAccuracy, layers: removed };
-        saved = smaller;
+      if (structured) {
+        printTable(['layer', 'filters before', 'after', 'inputs removed from'], structured.removed.map((r) => [r.layer, r.before, r.after, r.next]));
+        log(`smaller model: ${structured.params.toLocaleString('en-US')} params (dense ${structured.denseParams.toLocaleString('en-US')}), ` +
+          `${structured.macs.toLocaleString('en-US')} MACs (dense ${structured.denseMacs.toLocaleString('en-US')}), test accuracy ${pct(structured.testAccuracy!)}%`);
       }
-      const bytes = await saveModel(saved, out, { force: flags.force });
+      const bytes = await saveModel(structured?.model ?? result.model, out, { force: flags.force });
       log(
-        `test accuracy ${pct(testAccuracyBefore)}% → ${pct(testAccuracyAfter)}% at ${pct(report.sparsity)}% sparsity ` +
+        `test accuracy ${pct(result.testAccuracyBefore!)}% → ${pct(result.testAccuracyAfter!)}% at ${pct(report.sparsity)}% sparsity ` +
           `(${report.prunableNonzero.toLocaleString('en-US')} of ${report.prunableParams.toLocaleString('en-US')} prunable weights left); ` +
-          `${training.seconds.toFixed(1)} s; saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
+          `${result.training.seconds.toFixed(1)} s; saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
       );
       return {
         command: 'prune',
         model: flags.model,
-        granularity,
-        global: recipe.config.global,
-        schedule: recipe.config.schedule.toJSON(),
+        granularity: formatGranularity(result.config.granularity),
+        global: result.config.global,
+        schedule: result.config.schedule.toJSON(),
         epochs: flags.epochs,
-        testAccuracyBefore,
-        testAccuracyAfter,
+        testAccuracyBefore: result.testAccuracyBefore,
+        testAccuracyAfter: result.testAccuracyAfter,
         sparsity: report.sparsity,
         params: report.params,
         nonzeroParams: report.nonzeroParams,
         layers: report.layers.map((l) => ({ name: l.name, params: l.params, nonzero: l.nonzero, sparsity: l.sparsity })),
-        ...(structured ? { structured } : {}),
-        seconds: Math.round(training.seconds * 100) / 100,
+        ...(structured
+          ? { structured: { params: structured.params, macs: structured.macs, denseParams: structured.denseParams, denseMacs: structured.denseMacs, testAccuracy: structured.testAccuracy, layers: structured.removed } }
+          : {}),
+        seconds: Math.round(result.training.seconds * 100) / 100,
         out,
       };
     },

@@ -3,7 +3,7 @@
  * --out DIR [--json]`: quantization-aware fine-tuning (or post-training quantization with --ptq) on
  * the MNIST split, then strip to a plain TF.js model whose kernels hold the quantized values; the
  * grids (scales, zero points) go into the model's userDefinedMetadata for the .snn encoder.
- * A thin layer over src/quantization (quantizeAware → trainModel → stripQuantization).
+ * A thin layer over `quantizeAndFineTune` (src/quantization/fine-tune.ts).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -16,11 +16,9 @@ import { loadMnist } from '../data/mnist.js';
 import { saveModel } from '../models/io.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
-import { evaluateAccuracy } from '../training/evaluate.js';
+import { TRAIN_DEFAULTS } from '../training/train.js';
 import {
-  calibrateActivations, DEFAULT_CALIBRATION_SAMPLES, distinctValuesPerLayer, QuantizationConfig, qatTrainingDefaults,
-  MAX_BITS, MIN_BITS, quantizeAware, RANGE_METHODS, stripQuantization, type RangeMethod,
+  DEFAULT_CALIBRATION_SAMPLES, MAX_BITS, MIN_BITS, RANGE_METHODS, quantizeAndFineTune, type QuantizeFineTuneOptions, type RangeMethod,
 } from '../quantization/index.js';
 
 interface QuantizeFlags {
@@ -74,8 +72,7 @@ export function register(program: Command): void {
         .option('--out <dir>', 'output directory (default: out/<model>-q<bits>)')
         .option('--force', 'replace a non-empty --out directory'),
     async (_args, flags) => {
-      if (flags.ptq && (flags.epochs !== undefined || flags.lr !== undefined)) throw new UsageError('--epochs and --lr do not apply with --ptq (no training)');
-      const config = new QuantizationConfig({
+      const options: QuantizeFineTuneOptions = {
         bits: flags.bits,
         perChannel: flags.perChannel ?? false,
         symmetric: !flags.asymmetric,
@@ -83,62 +80,44 @@ export function register(program: Command): void {
         activations: flags.activations ?? false,
         activationBits: flags.activationBits,
         preserveSparsity: flags.preserveSparsity ?? false,
-      });
-      const defaults = qatTrainingDefaults(flags.bits);
-      const epochs = flags.ptq ? 0 : (flags.epochs ?? defaults.epochs);
-      const learningRate = flags.lr ?? defaults.learningRate;
+        ptq: flags.ptq ?? false,
+        calibrationSamples: flags.calibrationSamples,
+        epochs: flags.epochs,
+        learningRate: flags.lr,
+        batchSize: flags.batchSize,
+        seed: flags.seed,
+        log,
+      };
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-q${flags.bits}`;
       await checkOutDir(out, flags.force);
       const model = (await openLayersModel(flags.model)).layers;
-      // Wrapping first: a layer quantization cannot take fails before the data are loaded.
-      const wrapped = await quantizeAware(model, config);
-      const { train, test } = loadMnist();
-      const testAccuracyBefore = evaluateAccuracy(model, test);
-      const started = performance.now();
-      if (flags.ptq) {
-        if (flags.activations) calibrateActivations(wrapped, train, flags.calibrationSamples);
-        log(`post-training quantization of ${flags.model} to ${flags.bits} bits`);
-      } else {
-        log(`quantization-aware training of ${flags.model} at ${flags.bits} bits: ${epochs} epoch(s), lr ${learningRate}`);
-        trainModel(wrapped, train, {
-          epochs, learningRate, batchSize: flags.batchSize, schedule: 'cosine', seed: flags.seed ?? TRAIN_DEFAULTS.seed,
-          label: `qat ${flags.bits}-bit`,
-          // The same ±1 px shifts the baselines train with: without them QAT overfits the 8,000 digits.
-          augment: { maxShift: 1 },
-        });
-      }
-      const seconds = (performance.now() - started) / 1000;
-      // With quantized activations the stripped float model cannot show their effect: measure the wrapped one.
-      const simulatedAccuracy = flags.activations ? evaluateAccuracy(wrapped, test) : undefined;
-      const stripped = await stripQuantization(wrapped);
-      wrapped.dispose();
-      const testAccuracyAfter = simulatedAccuracy ?? evaluateAccuracy(stripped.model, test);
-      const distinct = distinctValuesPerLayer(stripped.model);
+      const result = await quantizeAndFineTune(model, loadMnist(), options);
+      const { config, report } = result;
       printTable(
         ['layer', 'weight', 'bits', 'grids', 'distinct values'],
-        stripped.weights.map((w) => [w.layer, w.weight, w.bits, w.scales.length, distinct[w.layer] ?? null]),
+        report.weights.map((w) => [w.layer, w.weight, w.bits, w.scales.length, result.distinctValuesPerLayer[w.layer] ?? null]),
       );
-      const bytes = await saveModel(stripped.model, out, { force: flags.force });
+      const bytes = await saveModel(result.model, out, { force: flags.force });
       log(
-        `test accuracy ${pct(testAccuracyBefore)}% → ${pct(testAccuracyAfter)}%` +
-          `${flags.activations ? ` (activations quantized to ${flags.activationBits} bits)` : ''}; saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
+        `test accuracy ${pct(result.testAccuracyBefore!)}% → ${pct(result.testAccuracyAfter!)}%` +
+          `${config.activationBits !== null ? ` (activations quantized to ${config.activationBits} bits)` : ''}; saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
       );
       return {
         command: 'quantize',
         model: flags.model,
-        testAccuracyBefore,
-        testAccuracyAfter,
-        bits: flags.bits,
+        testAccuracyBefore: result.testAccuracyBefore,
+        testAccuracyAfter: result.testAccuracyAfter,
+        bits: config.bits,
         perChannel: config.perChannel,
         symmetric: config.symmetric,
         range: config.range,
-        activations: flags.activations ? { bits: flags.activationBits, ranges: stripped.activations } : null,
-        ptq: flags.ptq ?? false,
+        activations: config.activationBits !== null ? { bits: config.activationBits, ranges: report.activations } : null,
+        ptq: options.ptq,
         preserveSparsity: config.preserveSparsity,
-        epochs,
-        learningRate: flags.ptq ? null : learningRate,
-        distinctValuesPerLayer: distinct,
-        seconds: Math.round(seconds * 100) / 100,
+        epochs: result.epochs,
+        learningRate: result.learningRate,
+        distinctValuesPerLayer: result.distinctValuesPerLayer,
+        seconds: Math.round(result.seconds * 100) / 100,
         out,
       };
     },

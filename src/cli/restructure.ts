@@ -4,22 +4,20 @@
  * layers, distill the result from the original on MNIST, save it, and print per-layer params and
  * MACs before/after.
  */
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
 import { UsageError } from '../errors.js';
 import { nonNegativeInt, numberInRange, positiveInt, positiveNumber } from './options.js';
-import { log, printTable } from './output.js';
-import { head, loadMnist, PIXELS } from '../data/mnist.js';
+import { log, note, printTable } from './output.js';
+import { loadMnist, PIXELS } from '../data/mnist.js';
 import { saveModel } from '../models/io.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { evaluateAccuracy } from '../training/evaluate.js';
 import { TRAIN_DEFAULTS } from '../training/train.js';
-import { COMPARISON_HEAD, compareModels, comparisonRows } from '../restructure/compare.js';
-import { DISTILL_DEFAULTS, distill } from '../restructure/distill.js';
+import { COMPARISON_HEAD, comparisonRows } from '../restructure/compare.js';
+import { DISTILL_DEFAULTS } from '../restructure/distill.js';
 import type { Intermediate } from '../restructure/factorize.js';
-import { restructure, type RestructurePlan } from '../restructure/plan.js';
+import { restructureAndDistill, type RestructureOptions } from '../restructure/recipe.js';
 import { parseSelection, type LayerSelection } from '../restructure/select.js';
 
 interface RestructureFlags {
@@ -87,54 +85,36 @@ export function register(program: Command): void {
         .requiredOption('--out <dir>', 'output directory for the restructured model')
         .option('--force', 'replace a non-empty --out directory'),
     async (_args, flags) => {
-      if (flags.separable === undefined && flags.factorize === undefined && flags.width === undefined) {
-        throw new UsageError('nothing to do: give --separable, --factorize and/or --width');
-      }
       await checkOutDir(flags.out, flags.force);
-      const teacher = (await openLayersModel(flags.model)).layers;
-      const plan: RestructurePlan = {
+      const options: RestructureOptions = {
         ...(flags.separable === undefined ? {} : { separable: flags.separable }),
         ...(flags.factorize === undefined ? {} : { factorize: flags.factorize }),
         ...(flags.width === undefined ? {} : { width: flags.width }),
         ...(flags.intermediate === undefined ? {} : { intermediate: flags.intermediate }),
         ...(flags.depthMultiplier === undefined ? {} : { depthMultiplier: flags.depthMultiplier }),
+        ...(flags.trainImages === undefined ? {} : { trainImages: flags.trainImages }),
         seed: flags.seed ?? TRAIN_DEFAULTS.seed,
+        epochs: flags.epochs,
+        learningRate: flags.lr,
+        batchSize: flags.batchSize,
+        temperature: flags.temperature,
+        alpha: flags.alpha,
+        maxShift: flags.shift,
+        log: note,
       };
+      const teacher = (await openLayersModel(flags.model)).layers;
       const mnist = takesDigits(teacher.inputs[0]!.shape);
       if (!mnist && flags.epochs > 0) {
         throw new UsageError(`distillation runs on MNIST, but model input [${teacher.inputs[0]!.shape.slice(1).join(', ')}] does not take 28×28 digits; use --epochs 0`);
       }
-      const student = restructure(teacher, plan);
-      for (const note of singleFilterNotes(student)) log(note);
-      const comparison = compareModels(teacher, student);
+      const result = await restructureAndDistill(teacher, mnist ? loadMnist() : null, options);
+      const { comparison, model: student } = result;
       printTable(COMPARISON_HEAD, comparisonRows(comparison));
-
-      let testAccuracyBefore: number | null = null;
-      let testAccuracyAfter: number | null = null;
-      if (mnist) {
-        const data = loadMnist();
-        testAccuracyBefore = evaluateAccuracy(teacher, data.test);
-        if (flags.epochs > 0) {
-          const train = flags.trainImages === undefined ? data.train : head(data.train, flags.trainImages);
-          distill(student, teacher, train, {
-            epochs: flags.epochs,
-            learningRate: flags.lr,
-            batchSize: flags.batchSize,
-            temperature: flags.temperature,
-            alpha: flags.alpha,
-            augment: { maxShift: flags.shift },
-            schedule: 'cosine',
-            seed: flags.seed ?? TRAIN_DEFAULTS.seed,
-            label: 'distill',
-          });
-        }
-        testAccuracyAfter = evaluateAccuracy(student, data.test);
-      }
       await saveModel(student, flags.out, { force: flags.force });
       log(
         `${flags.model} → ${flags.out}: ${comparison.paramsBefore.toLocaleString('en-US')} → ${comparison.paramsAfter.toLocaleString('en-US')} params, ` +
           `${comparison.macsBefore.toLocaleString('en-US')} → ${comparison.macsAfter.toLocaleString('en-US')} MACs, ` +
-          `test accuracy ${percent(testAccuracyBefore)} → ${percent(testAccuracyAfter)}`,
+          `test accuracy ${percent(result.testAccuracyBefore)} → ${percent(result.testAccuracyAfter)}`,
       );
       teacher.dispose();
       student.dispose();
@@ -144,30 +124,10 @@ export function register(program: Command): void {
         paramsAfter: comparison.paramsAfter,
         macsBefore: comparison.macsBefore,
         macsAfter: comparison.macsAfter,
-        testAccuracyBefore,
-        testAccuracyAfter,
+        testAccuracyBefore: result.testAccuracyBefore,
+        testAccuracyAfter: result.testAccuracyAfter,
         out: flags.out,
       };
     },
   );
-}
-
-/**
- * A depthwise layer with one input channel and multiplier 1 is a single k×k filter that every
- * output of the following pointwise layer rescales: a rank-1 bottleneck (why MobileNet keeps its
- * first layer a full convolution). LeNet-5 made separable that way ends 0.65–0.70 points below the
- * original after distillation, at --depth-multiplier 2 within 0.05 (docs/results.md): say so.
- */
-function singleFilterNotes(model: tfl.LayersModel): string[] {
-  const notes: string[] = [];
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'DepthwiseConv2D') continue;
-    const shape = layer.weights[0]?.shape; // [kh, kw, Cin, multiplier]
-    if (shape === undefined || shape[2] !== 1 || shape[3] !== 1) continue;
-    notes.push(
-      `note: ${layer.name} has one input channel, so at depth multiplier 1 it is a single ${shape[0]}×${shape[1]} filter ` +
-        'shared by every output; --depth-multiplier 2 keeps much more accuracy',
-    );
-  }
-  return notes;
 }

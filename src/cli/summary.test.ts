@@ -8,7 +8,7 @@ import { initBackend } from '../engine/backend.js';
 import { lenet300 } from '../models/lenet.js';
 import { saveModel } from '../models/io.js';
 import { main } from './main.js';
-import { summaryOf } from './summary.js';
+import { summaryOf } from '../pipeline/summary.js';
 
 /** Run the CLI, capturing stdout and stderr. */
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

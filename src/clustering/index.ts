@@ -13,3 +13,4 @@ export {
   type ClusteredWeight,
   type ClusteringMetadata,
 } from './cluster.js';
+export { clusterAndFineTune, type ClusterFineTuneOptions, type ClusterFineTuneResult } from './fine-tune.js';

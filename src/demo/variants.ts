@@ -4,7 +4,7 @@
  */
 import { energyOf, layersModelBytes, measureRow, type DemoContext, type DemoVariant } from './context.js';
 import { deepCompression, describeModel, integerInference, storagePlanFromSnn } from '../analysis/index.js';
-import { PRUNE_DEFAULTS, pruneAndRetrain, sparsityReport, type PruneRetrainOptions } from '../pruning/index.js';
+import { PRUNE_DEFAULTS, pruneAndRetrain, type PruneRetrainOptions } from '../pruning/index.js';
 import { compareModels, distill, restructure, DISTILL_DEFAULTS, type RestructurePlan } from '../restructure/index.js';
 import { trainModel } from '../training/train.js';
 import { qatTrainingDefaults, quantizeAware, stripQuantization } from '../quantization/index.js';
@@ -19,9 +19,7 @@ function prunedVariant(name: string, variant: string, options: PruneRetrainOptio
     name,
     async run(context: DemoContext) {
       const epochs = context.quick ? 1 : PRUNE_DEFAULTS.epochs;
-      const { pruned, stripped } = pruneAndRetrain(context.baseline, context.train, { ...options, epochs, seed: context.seed, label: name });
-      pruned.dispose();
-      const report = sparsityReport(stripped);
+      const { model: stripped, report } = await pruneAndRetrain(context.baseline, { train: context.train }, { ...options, epochs, seed: context.seed, label: name });
       const row = await measureRow(stripped, context.test, {
         variant,
         bytes: await layersModelBytes(stripped),

@@ -18,6 +18,33 @@ export const MAX_SNN_FILE_BYTES = 1 << 30;
 /** Weight name (e.g. `conv1/kernel`) → how to encode it. Weights without a hint are stored float32. */
 export type EncodingHints = Record<string, EncodingHint>;
 
+/** One float32 weight of a model, as saved: its manifest name, shape and values. */
+export interface WeightValues {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/**
+ * The float32 weights of a model in save order, under their manifest names (`conv1/kernel`, …):
+ * what the model's weight file holds, sliced per tensor.
+ */
+export async function modelWeightValues(model: tfl.LayersModel): Promise<WeightValues[]> {
+  return weightValuesOf(await modelArtifacts(model));
+}
+
+function weightValuesOf(artifacts: tf.io.ModelArtifacts): WeightValues[] {
+  const data = new Float32Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData!));
+  let offset = 0;
+  return (artifacts.weightSpecs ?? []).map((spec) => {
+    if (spec.dtype !== 'float32') throw new RuntimeError(`weight ${spec.name} has dtype ${spec.dtype}; only float32 weights are encoded`);
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const values = data.slice(offset, offset + size);
+    offset += size;
+    return { name: spec.name, shape: [...spec.shape], values };
+  });
+}
+
 /** Encode a model; returns the file bytes and the writer's per-tensor size report. */
 export async function encodeModel(
   model: tfl.LayersModel,
@@ -25,15 +52,7 @@ export async function encodeModel(
   metadata: JsonObject | null = null,
 ): Promise<{ bytes: Uint8Array; report: SnnReport; snn: SnnModel }> {
   const artifacts = await modelArtifacts(model);
-  const data = new Float32Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData!));
-  let offset = 0;
-  const tensors = (artifacts.weightSpecs ?? []).map((spec) => {
-    if (spec.dtype !== 'float32') throw new RuntimeError(`weight ${spec.name} has dtype ${spec.dtype}; only float32 weights are encoded`);
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    const values = data.slice(offset, offset + size);
-    offset += size;
-    return encodeTensorAuto(spec.name, values, spec.shape, hints[spec.name] ?? {});
-  });
+  const tensors = weightValuesOf(artifacts).map((w) => encodeTensorAuto(w.name, w.values, w.shape, hints[w.name] ?? {}));
   const snn: SnnModel = { topology: artifacts.modelTopology as JsonObject, metadata, tensors };
   const { bytes, report } = encodeSnnWithReport(snn);
   return { bytes, report, snn };

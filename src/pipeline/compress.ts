@@ -13,7 +13,8 @@ import { clusterWeights, stripClustering, type ClusterSpec } from '../clustering
 import { quantizeAware, quantizeWeights, stripQuantization } from '../quantization/index.js';
 import { roundToFloat16 } from '../format/index.js';
 import type { SnnReport } from '../format/spec.js';
-import { encodeModel, type EncodingHints } from '../models/snn-model.js';
+import { encodeModel, modelWeightValues, type EncodingHints } from '../models/snn-model.js';
+import { compressionSizes, type CompressionSizes } from './compression-sizes.js';
 import { usageCheck } from '../errors.js';
 import { cloneModel } from '../pruning/index.js';
 
@@ -54,9 +55,14 @@ export const DEFAULT_RECIPE: CompressOptions = {
 };
 
 export interface CompressResult {
+  /** The compressed model as tf.layers (what the .snn file decodes to). */
   model: tfl.LayersModel;
+  /** The .snn file. */
   bytes: Uint8Array;
+  /** The writer's per-tensor report (streams, encodings, stage sizes). */
   report: SnnReport;
+  /** Bytes per tensor and per Deep Compression stage, from fp32 to the file. */
+  sizes: CompressionSizes;
   testAccuracyBefore: number | null;
   testAccuracyAfter: number | null;
   notes: string[];
@@ -76,15 +82,17 @@ export async function compress(
     usageCheck(options.prune >= 0 && options.prune < 1, () => `\`prune\` must be in [0, 1), got ${options.prune}`, 'prune');
   }
   const notes: string[] = [];
+  const original = await modelWeightValues(model);
   const testAccuracyBefore = data ? evaluateAccuracy(model, data.test) : null;
   let current = cloneModel(model);
 
   if (options.prune !== null && options.prune > 0) {
     if (data) {
-      const result = pruneAndRetrain(current, data.train, {
+      const result = await pruneAndRetrain(current, { train: data.train }, {
         sparsity: options.prune, global: true, epochs: options.pruneEpochs, seed: options.seed, progress: options.progress, label: 'prune',
       });
-      current = result.stripped;
+      current.dispose();
+      current = result.model;
     } else {
       oneShotPrune(current, options.prune);
       notes.push(`data-free: pruned to ${options.prune} sparsity by global magnitude, without retraining`);
@@ -127,7 +135,8 @@ export async function compress(
   }
   const { bytes, report } = await encodeModel(current, hints, { generatedBy: 'smallnets compress', notes });
   const testAccuracyAfter = data ? evaluateAccuracy(current, data.test) : null;
-  return { model: current, bytes, report, testAccuracyBefore, testAccuracyAfter, notes };
+  const sizes = compressionSizes(report, original);
+  return { model: current, bytes, report, sizes, testAccuracyBefore, testAccuracyAfter, notes };
 }
 
 /** Zero the smallest-magnitude prunable weights, one global threshold across layers. */

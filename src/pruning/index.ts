@@ -22,6 +22,6 @@ export type { RemovedFilters, StructuredResult } from './structured.js';
 export { DEFAULT_SENSITIVITIES, checkSparsities, sensitivity } from './sensitivity.js';
 export type { LayerSensitivity, SensitivityOptions, SensitivityResult } from './sensitivity.js';
 export { PRUNE_DEFAULTS, SCHEDULE_KINDS, pruneAndRetrain, pruneRecipe } from './retrain.js';
-export type { PruneRecipe, PruneRetrainOptions, PruneRetrainResult, ScheduleKind } from './retrain.js';
+export type { FineTuneData, PruneRecipe, PruneRetrainOptions, PruneRetrainResult, ScheduleKind, StructuredOutcome } from './retrain.js';
 export { cloneModel } from './clone.js';
 export { countNonzero } from '../analysis/nonzero.js';

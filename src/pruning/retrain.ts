@@ -12,9 +12,13 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { usageCheck } from '../errors.js';
 import type { Split } from '../data/mnist.js';
+import { evaluateAccuracy } from '../training/evaluate.js';
+import { summarize } from '../analysis/describe.js';
 import { trainModel, validateTrainOptions, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from '../training/train.js';
 import { PruningConfig, parseGranularity, formatGranularity, type Granularity } from './config.js';
-import { prune, stripPruning, type PrunedModel } from './prune.js';
+import { prune, stripPruning, type SkippedLayer } from './prune.js';
+import { sparsityReport, type SparsityReport } from './report.js';
+import { removePrunedFilters, type RemovedFilters } from './structured.js';
 import { ConstantSparsity, PolynomialDecay, type PruningSchedule } from './schedule.js';
 
 export type ScheduleKind = 'polynomial' | 'constant';
@@ -50,6 +54,8 @@ export interface PruneRetrainOptions {
   seed?: number;
   progress?: boolean;
   label?: string;
+  /** Notes for a human (skipped layers, what is being run); default: dropped. */
+  log?: (message: string) => void;
 }
 
 export interface PruneRecipe {
@@ -101,23 +107,84 @@ export function pruneRecipe(options: PruneRetrainOptions, trainCount: number): P
   return { config, train, sparsity };
 }
 
-export interface PruneRetrainResult {
-  pruned: PrunedModel;
-  /** Plain tf.layers model with the zeros baked in. */
-  stripped: tfl.LayersModel;
-  training: TrainResult;
-  config: PruningConfig;
+/** Training data for a technique that fine-tunes: `test` (optional) measures accuracy before and after. */
+export interface FineTuneData {
+  train: Split;
+  test?: Split;
 }
 
+/** What `pruneAndRetrain` did: a plain model with the zeros baked in, and how sparse it is. */
+export interface PruneRetrainResult {
+  /** Plain tf.layers model with the pruned weights exactly zero (stock layers only). */
+  model: tfl.LayersModel;
+  /** Sparsity of `model`, per prunable layer and in total. */
+  report: SparsityReport;
+  config: PruningConfig;
+  /** Prunable layers the granularity could not take (left dense), with the reason. */
+  skipped: readonly SkippedLayer[];
+  training: TrainResult;
+  /** Accuracy on `data.test` before pruning and after (null without a test split). */
+  testAccuracyBefore: number | null;
+  testAccuracyAfter: number | null;
+  /** With `filters` granularity: the smaller model with the pruned filters physically removed. */
+  structured?: StructuredOutcome;
+}
+
+/** The smaller model `filters` pruning leads to, and what it costs. */
+export interface StructuredOutcome {
+  model: tfl.LayersModel;
+  removed: RemovedFilters[];
+  params: number;
+  macs: number;
+  denseParams: number;
+  denseMacs: number;
+  testAccuracy: number | null;
+}
+
+const pct = (x: number): string => (x * 100).toFixed(2);
+
 /**
- * Prune `model` while fine-tuning it on `split`, then strip. The input model is not modified.
+ * Prune `model` while fine-tuning it on `data.train`, then strip: the recipe `smallnets prune`
+ * runs. The input model is not modified. With `data.test`, accuracy is measured before and after;
+ * with `filters` granularity the pruned filters are also removed (`structured.model`).
  *
  * @example
- * const { stripped } = pruneAndRetrain(trained, loadMnist().train, { sparsity: 0.92 });
+ * const { model: sparse, report } = await pruneAndRetrain(trained, loadMnist(), { sparsity: 0.92 });
+ * console.log(report.sparsity); // 0.92
  */
-export function pruneAndRetrain(model: tfl.LayersModel, split: Split, options: PruneRetrainOptions): PruneRetrainResult {
-  const recipe = pruneRecipe(options, split.count);
+export async function pruneAndRetrain(model: tfl.LayersModel, data: FineTuneData, options: PruneRetrainOptions): Promise<PruneRetrainResult> {
+  const log = options.log ?? (() => undefined);
+  const recipe = pruneRecipe(options, data.train.count);
   const pruned = prune(model, recipe.config);
-  const training = trainModel(pruned.model, split, { ...recipe.train, ...pruned.trainHooks() });
-  return { pruned, stripped: stripPruning(pruned), training, config: recipe.config };
+  let result: PruneRetrainResult;
+  try {
+    for (const s of pruned.skipped) log(`left dense: ${s.layerName} (${s.className}): ${s.reason}`);
+    const { granularity, global } = recipe.config;
+    if (granularity.kind === 'unstructured' && !global && pruned.targets.length > 1 && recipe.sparsity >= 0.8) {
+      log('note: per-layer pruning gives every layer the same sparsity; small layers (first conv, classifier) usually need less — the default global threshold lets them keep more');
+    }
+    const testAccuracyBefore = data.test ? evaluateAccuracy(model, data.test) : null;
+    log(`pruning to ${pct(recipe.sparsity)}% (${formatGranularity(granularity)}${global ? ', global' : ''}, ${options.schedule ?? PRUNE_DEFAULTS.schedule} schedule) over ${recipe.train.epochs} epochs`);
+    const training = trainModel(pruned.model, data.train, { ...recipe.train, ...pruned.trainHooks() });
+    const stripped = stripPruning(pruned);
+    const testAccuracyAfter = data.test ? evaluateAccuracy(stripped, data.test) : null;
+    result = {
+      model: stripped, report: sparsityReport(stripped), config: recipe.config, skipped: pruned.skipped, training,
+      testAccuracyBefore, testAccuracyAfter,
+    };
+  } finally {
+    pruned.dispose();
+  }
+  if (recipe.config.granularity.kind === 'filters') result.structured = removeFilters(model, result.model, data.test);
+  return result;
+}
+
+function removeFilters(dense: tfl.LayersModel, masked: tfl.LayersModel, test: Split | undefined): StructuredOutcome {
+  const { model, removed } = removePrunedFilters(masked);
+  const before = summarize(dense, { measureSparsity: false });
+  const after = summarize(model, { measureSparsity: false });
+  return {
+    model, removed, params: after.params, macs: after.macs, denseParams: before.params, denseMacs: before.macs,
+    testAccuracy: test ? evaluateAccuracy(model, test) : null,
+  };
 }

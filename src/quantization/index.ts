@@ -29,4 +29,5 @@ export {
   type QuantizationMetadata,
 } from './records.js';
 export { distinctValuesPerLayer } from './distinct.js';
+export { quantizeAndFineTune, type QuantizeFineTuneOptions, type QuantizeFineTuneResult } from './fine-tune.js';
 export { KERNEL_LAYERS, FLOAT_LAYERS, type KernelLayerKind, type KernelLayerEntry } from './kernel-layers.js';

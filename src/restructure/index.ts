@@ -19,3 +19,5 @@ export { separableFactors, symmetricEigen } from './lowrank.js';
 export type { SeparableFactors } from './lowrank.js';
 export { rebuildModel } from './rebuild.js';
 export type { LayerSpec, RebuildOptions, Rebuilt, Replace } from './rebuild.js';
+export { restructureAndDistill } from './recipe.js';
+export type { RestructureOptions, RestructureResult } from './recipe.js';

@@ -31,7 +31,7 @@ export interface RestructurePlan {
  */
 export function restructure(model: tfl.LayersModel, plan: RestructurePlan): tfl.LayersModel {
   if (plan.separable === undefined && plan.factorize === undefined && plan.width === undefined) {
-    throw new UsageError('nothing to do: give separable, factorize and/or width');
+    throw new UsageError('nothing to do: give `separable`, `factorize` and/or `width`');
   }
   const toFactorize = plan.factorize === undefined ? new Set<string>() : selectLayers(model, plan.factorize, 'factorize', factorizeIneligible);
   const toSeparate = plan.separable === undefined ? new Set<string>() : selectLayers(model, plan.separable, 'separable', separableIneligible);
