@@ -1,6 +1,6 @@
 /**
  * The project's layering (README, Layout: cli / web → pipeline, explore → techniques, runtime, export →
- * models, training, analysis → format, data, engine → errors), checked on the real imports:
+ * models, training, analysis, graph → format, data, engine → errors), checked on the real imports:
  * no import points up this list, no two folders import each other, no files import in a circle.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ const SRC = path.dirname(new URL(import.meta.url).pathname);
 const RANK: Readonly<Record<string, number>> = {
   'errors.ts': 0,
   format: 1, data: 1, engine: 1,
-  models: 2, training: 2, analysis: 2,
+  models: 2, training: 2, analysis: 2, graph: 2,
   pruning: 3, quantization: 3, clustering: 3, restructure: 3, runtime: 3, export: 3,
   pipeline: 4, explore: 4, demo: 4,
   cli: 5, web: 5,

@@ -18,3 +18,4 @@ export { manifestEntryBits, storagePlanFromManifest } from './manifest.js';
 export { arithmeticOf, storagePlanFromSnn, tensorStorageOf } from './snn-storage.js';
 export { SUMMARY_HEAD, formatShape, renderSummaryTable, summaryRows } from './table.js';
 export type { SummaryTableOptions } from './table.js';
+export { distinctValuesPerLayer } from './distinct.js';

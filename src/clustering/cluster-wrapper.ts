@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from '../quantization/kernel-wrapper.js';
+import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
 import { CentroidIndexMap, gatherCentroids } from './gather-centroids.js';
 
 export interface ClusterWrapperArgs extends KernelWrapperArgs {

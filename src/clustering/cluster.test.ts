@@ -8,7 +8,7 @@ import { initBackend } from '../engine/backend.js';
 import { UsageError } from '../errors.js';
 import { loadModel, saveModel } from '../models/io.js';
 import { trainModel } from '../training/train.js';
-import { distinctValuesPerLayer } from '../quantization/distinct.js';
+import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { outputs, syntheticDigits, tinyModel } from '../quantization/models.test-util.js';
 import { clusterWeights, clusterWrappers, readClusteringMetadata, stripClustering } from './cluster.js';
 import { ClusteringConfig, formatClusterSpec, parseClusterSpec, type ClusterSpec } from './config.js';

@@ -8,9 +8,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
-import { kernelVariable, selectKernelLayers } from '../quantization/kernel-layers.js';
-import { addMetadata } from '../quantization/records.js';
-import { copyWeights, innerJson, pythonicKeys, rebuildModel, shortWeightName, wrapperJson } from '../quantization/rewrite.js';
+import { kernelVariable, selectKernelLayers } from '../graph/kernel-layers.js';
+import { addMetadata } from '../graph/metadata.js';
+import { unwrapLayers, wrapLayers } from '../graph/wrap.js';
 import { ClusterWrapper } from './cluster-wrapper.js';
 import { toClusteringConfig, type ClusterOptions, type ClusteringConfig } from './config.js';
 import { kmeans1d } from './kmeans.js';
@@ -65,13 +65,11 @@ export async function clusterWeights(model: tfl.LayersModel, config: ClusterOpti
     plan.set(layer.name, k);
   }
   if (plan.size === 0) throw new UsageError('clusters: no layer of the model is selected for clustering');
-  const { model: wrapped } = await rebuildModel(model, (layer, json) => {
+  const wrapped = wrapLayers(model, (layer) => {
     const k = plan.get(layer.name);
-    return k === undefined ? null : wrapperJson(ClusterWrapper.className, json, pythonicKeys({ clusters: k, preserveSparsity: clustering.preserveSparsity }));
+    return k === undefined ? undefined : (args) => new ClusterWrapper({ ...args, clusters: k, preserveSparsity: clustering.preserveSparsity });
   });
   for (const wrapper of clusterWrappers(wrapped)) {
-    const source = model.getLayer(wrapper.name);
-    copyWeights(wrapper.layer, source);
     const values = wrapper.kernel.read().dataSync() as Float32Array;
     const { centroids, indices } = kmeans1d(values, {
       clusters: wrapper.clusters,
@@ -99,12 +97,10 @@ export async function stripClustering(model: tfl.LayersModel): Promise<Clustered
     indices: w.indexMap(),
     preserveSparsity: w.preserveSparsity,
   }));
-  const { model: plain } = await rebuildModel(model, (layer, json) => (layer instanceof ClusterWrapper ? innerJson(json) : null));
-  wrappers.forEach((wrapper, i) => {
-    const { codebook, indices, shape } = weights[i]!;
-    const kernel = tf.tensor(Float32Array.from(indices, (j) => codebook[j]!), shape);
-    copyWeights(plain.getLayer(wrapper.name), wrapper.layer, new Map([[shortWeightName(wrapper.kernel), kernel]]));
-    kernel.dispose();
+  const byName = new Map(weights.map((w) => [w.layer, w]));
+  const plain = unwrapLayers(model, (wrapper) => {
+    const w = byName.get(wrapper.name);
+    return w ? tf.tensor(Float32Array.from(w.indices, (j) => w.codebook[j]!), w.shape) : undefined;
   });
   const metadata: ClusteringMetadata = {
     weights: weights.map((w) => ({ layer: w.layer, weight: w.weight, shape: w.shape, codebook: Array.from(w.codebook), preserveSparsity: w.preserveSparsity })),

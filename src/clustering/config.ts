@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { UsageError, usageCheck } from '../errors.js';
-import { KERNEL_LAYER_KINDS, type KernelLayerKind } from '../quantization/kernel-layers.js';
+import { KERNEL_LAYER_KINDS, type KernelLayerKind } from '../graph/kernel-layers.js';
 import { CLUSTER_INITS, MAX_CLUSTERS, MIN_CLUSTERS, type ClusterInit } from './kmeans.js';
 
 export type ClusterSpec = number | Record<string, number>;

@@ -6,7 +6,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/mnist.js';
 import { usageCheck } from '../errors.js';
-import { distinctValuesPerLayer } from '../quantization/distinct.js';
+import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { TRAIN_DEFAULTS, trainModel, validateTrainOptions } from '../training/train.js';
 import { clusterWeights, stripClustering, type ClusteredModel } from './cluster.js';

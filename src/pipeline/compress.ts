@@ -16,7 +16,7 @@ import type { SnnReport } from '../format/spec.js';
 import { encodeModel, modelWeightValues, type EncodingHints } from '../models/snn-model.js';
 import { compressionSizes, type CompressionSizes } from './compression-sizes.js';
 import { usageCheck } from '../errors.js';
-import { cloneModel } from '../pruning/index.js';
+import { cloneModel } from '../graph/clone.js';
 
 export interface CompressOptions {
   /** Target sparsity of the prunable kernels (global magnitude threshold); null = no pruning. */

@@ -23,5 +23,4 @@ export { DEFAULT_SENSITIVITIES, checkSparsities, sensitivity } from './sensitivi
 export type { LayerSensitivity, SensitivityOptions, SensitivityResult } from './sensitivity.js';
 export { PRUNE_DEFAULTS, SCHEDULE_KINDS, pruneAndRetrain, pruneRecipe } from './retrain.js';
 export type { FineTuneData, PruneRecipe, PruneRetrainOptions, PruneRetrainResult, ScheduleKind, StructuredOutcome } from './retrain.js';
-export { cloneModel } from './clone.js';
 export { countNonzero } from '../analysis/nonzero.js';

@@ -18,7 +18,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
 import { countNonzero } from '../analysis/nonzero.js';
 import { traceFilterChain } from './chain.js';
-import { cloneModel } from './clone.js';
+import { cloneModel } from '../graph/clone.js';
 import { PruningConfig, formatGranularity, type PruningOptions } from './config.js';
 import {
   blockMask, channelMask, filterKeep, globalMagnitudeMasks, magnitudeMask, nmFits, nmMask,

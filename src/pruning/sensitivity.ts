@@ -8,7 +8,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { usageCheck } from '../errors.js';
 import type { Split } from '../data/mnist.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
-import { cloneModel } from './clone.js';
+import { cloneModel } from '../graph/clone.js';
 import { formatGranularity, parseGranularity, type Granularity } from './config.js';
 import { blockMask, channelMask, filterKeep, magnitudeMask, nmFits, nmMask } from './masks.js';
 import { prunableWeights } from './registry.js';

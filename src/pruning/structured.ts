@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RuntimeError, UsageError } from '../errors.js';
 import { inputShapeOf, traceFilterChain, type FilterChain } from './chain.js';
-import { cloneModel } from './clone.js';
+import { cloneModel } from '../graph/clone.js';
 import { zeroChannels } from './masks.js';
 import { weightBaseName } from './registry.js';
 import { foldConstantsIntoBias, inputRowsOf, sliceAxis } from './shrink.js';
@@ -167,12 +167,10 @@ export function removePrunedFilters(model: tfl.LayersModel, options: { layers?: 
     if (r) removed.push(r);
   }
   const smaller = cloneModel(model, {
-    editLayer: (entry) => {
-      const name = entry.config['name'] as string;
-      const n = units.get(name);
-      if (n === undefined) return;
-      if (entry.className === 'Conv2D') entry.config['filters'] = n;
-      else entry.config['units'] = n;
+    editLayer: (layer) => {
+      const n = units.get(layer.name);
+      if (n === undefined) return undefined;
+      return layer.getClassName() === 'Conv2D' ? { filters: n } : { units: n };
     },
     weights: (layerName, base) => {
       const e = store.lookup(layerName, base);

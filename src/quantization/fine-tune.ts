@@ -9,7 +9,7 @@ import { usageCheck } from '../errors.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { TRAIN_DEFAULTS, trainModel, validateTrainOptions } from '../training/train.js';
 import { QuantizationConfig, qatTrainingDefaults, type QuantizeOptions } from './config.js';
-import { distinctValuesPerLayer } from './distinct.js';
+import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { calibrateActivations, DEFAULT_CALIBRATION_SAMPLES } from './ptq.js';
 import { quantizeAware, stripQuantization } from './qat.js';
 import type { QuantizedModel } from './records.js';

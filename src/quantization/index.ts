@@ -28,6 +28,6 @@ export {
   type ActivationRange,
   type QuantizationMetadata,
 } from './records.js';
-export { distinctValuesPerLayer } from './distinct.js';
+export { distinctValuesPerLayer } from '../analysis/distinct.js';
 export { quantizeAndFineTune, type QuantizeFineTuneOptions, type QuantizeFineTuneResult } from './fine-tune.js';
-export { KERNEL_LAYERS, FLOAT_LAYERS, type KernelLayerKind, type KernelLayerEntry } from './kernel-layers.js';
+export { KERNEL_LAYERS, FLOAT_LAYERS, type KernelLayerKind, type KernelLayerEntry } from '../graph/kernel-layers.js';

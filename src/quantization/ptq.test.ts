@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../engine/backend.js';
 import { head } from '../data/mnist.js';
-import { distinctValuesPerLayer } from './distinct.js';
+import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { calibrateActivations, quantizeWeights } from './ptq.js';
 import { quantizeAware, quantizeWrappers, stripQuantization } from './qat.js';
 import { outputs, syntheticDigits, tinyModel } from './models.test-util.js';

@@ -10,7 +10,7 @@ import { dequantizeAffine } from '../format/values.js';
 import { loadModel, saveModel } from '../models/io.js';
 import { trainModel } from '../training/train.js';
 import { QuantizationConfig } from './config.js';
-import { distinctValuesPerLayer } from './distinct.js';
+import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { quantizeAware, quantizeWrappers, stripQuantization } from './qat.js';
 import { readQuantizationMetadata } from './records.js';
 import { outputs, syntheticDigits, tinyModel } from './models.test-util.js';

@@ -9,10 +9,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
 import { toQuantizationConfig, type QuantizationConfig, type QuantizeOptions } from './config.js';
 import { fakeQuantArray, quantizeCodes } from './fake-quant.js';
-import { selectKernelLayers } from './kernel-layers.js';
+import { selectKernelLayers } from '../graph/kernel-layers.js';
 import { QuantizeWrapper } from './quantize-wrapper.js';
-import { addMetadata, gridArrays, quantizationMetadata, type ActivationRange, type QuantizedModel, type QuantizedWeight } from './records.js';
-import { copyWeights, innerJson, pythonicKeys, rebuildModel, shortWeightName, wrapperJson } from './rewrite.js';
+import { gridArrays, quantizationMetadata, type ActivationRange, type QuantizedModel, type QuantizedWeight } from './records.js';
+import { addMetadata } from '../graph/metadata.js';
+import { unwrapLayers, wrapLayers } from '../graph/wrap.js';
 
 /** The wrappers of a quantization-aware model. */
 export function quantizeWrappers(model: tfl.LayersModel): QuantizeWrapper[] {
@@ -33,14 +34,8 @@ export async function quantizeAware(model: tfl.LayersModel, config: QuantizeOpti
   if (quantizeWrappers(model).length > 0) throw new UsageError('the model is already quantization-aware (strip it first)');
   const selected = selectKernelLayers(model, 'quantization', quantization.layers ?? undefined);
   const names = new Set(selected.map((s) => s.layer.name));
-  const extra = { quantization: pythonicKeys(quantization.getConfig()) };
-  const { model: wrapped } = await rebuildModel(model, (layer, json) =>
-    names.has(layer.name) ? wrapperJson(QuantizeWrapper.className, json, extra) : null,
-  );
-  for (const wrapper of quantizeWrappers(wrapped)) {
-    copyWeights(wrapper.layer, model.getLayer(wrapper.name));
-    wrapper.freezeSparsity();
-  }
+  const wrapped = wrapLayers(model, (layer) => (names.has(layer.name) ? (args) => new QuantizeWrapper({ ...args, quantization }) : undefined));
+  for (const wrapper of quantizeWrappers(wrapped)) wrapper.freezeSparsity();
   return wrapped;
 }
 
@@ -79,13 +74,10 @@ export async function stripQuantization(model: tfl.LayersModel): Promise<Quantiz
       activations.push({ layer: wrapper.name, bits: grid.bits, min: range.min, max: range.max, scale: grid.scale, zeroPoint: grid.zeroPoint });
     }
   }
-  const { model: plain } = await rebuildModel(model, (layer, json) => (layer instanceof QuantizeWrapper ? innerJson(json) : null));
-  for (const wrapper of wrappers) {
+  const plain = unwrapLayers(model, (wrapper) => {
     const kernel = baked.get(wrapper.name);
-    const replacement = kernel ? tf.tensor(kernel, wrapper.kernelShape) : undefined;
-    copyWeights(plain.getLayer(wrapper.name), wrapper.layer, new Map(replacement ? [[shortWeightName(wrapper.kernel), replacement]] : []));
-    replacement?.dispose();
-  }
+    return kernel ? tf.tensor(kernel, wrapper.kernelShape) : undefined;
+  });
   addMetadata(plain, { quantization: quantizationMetadata(weights, activations) });
   return { model: plain, weights, activations };
 }

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from './kernel-wrapper.js';
+import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
 import { QuantizationConfig } from './config.js';
 import { gridFromRange, type AffineGrid } from './fake-quant.js';
 import { fakeQuantWithGrids } from './fake-quant-op.js';

@@ -73,9 +73,3 @@ export function readQuantizationMetadata(model: tfl.LayersModel): QuantizationMe
   const metadata = model.getUserDefinedMetadata() as { quantization?: QuantizationMetadata } | undefined;
   return metadata?.quantization ?? null;
 }
-
-/** Merge `entries` into a model's userDefinedMetadata. */
-export function addMetadata(model: tfl.LayersModel, entries: Record<string, unknown>): void {
-  const existing = (model.getUserDefinedMetadata() ?? {}) as Record<string, unknown>;
-  model.setUserDefinedMetadata({ ...existing, ...entries } as never);
-}

@@ -3,7 +3,7 @@
  * seeded initializers their new layers start from.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { layerConfig } from './rebuild.js';
+import { layerConfig } from '../graph/rebuild.js';
 
 export interface ConvInfo {
   name: string;

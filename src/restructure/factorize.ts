@@ -21,7 +21,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
 import { convInfo, freshInitializer, inputChannels } from './conv.js';
-import { cloneSpec, rebuildModel, type LayerSpec } from './rebuild.js';
+import { cloneSpec, rebuildModel, type LayerSpec } from '../graph/rebuild.js';
 import { selectLayers, type LayerSelection } from './select.js';
 
 export type Intermediate = 'min' | 'output' | 'input' | number;

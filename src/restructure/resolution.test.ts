@@ -45,7 +45,7 @@ describe('resolution', () => {
   });
 
   it('sizes too small for the convs and bad sizes are usage errors', () => {
-    expect(() => resolution(lenet5(1), 8)).toThrow(/cannot build the restructured model/);
+    expect(() => resolution(lenet5(1), 8)).toThrow(/cannot build the rebuilt model/);
     expect(() => resolution(lenet5(1), 0)).toThrow(/input size must be positive integers, got 0/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
-import { rebuildModel, singleInputShape } from './rebuild.js';
+import { rebuildModel, singleInputShape } from '../graph/rebuild.js';
 
 export interface ResolutionOptions {
   /** Start layers whose weight shapes change (Dense after Flatten) fresh instead of refusing. */

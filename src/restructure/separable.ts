@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
 import { convInfo, freshInitializer, inputChannels } from './conv.js';
-import { cloneSpec, rebuildModel, type LayerConfig, type LayerSpec } from './rebuild.js';
+import { cloneSpec, rebuildModel, type LayerConfig, type LayerSpec } from '../graph/rebuild.js';
 import { separableFactors } from './lowrank.js';
 import { selectLayers, type LayerSelection } from './select.js';
 

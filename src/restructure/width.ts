@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
-import { cloneSpec, layerConfig, rebuildModel, type LayerConfig } from './rebuild.js';
+import { cloneSpec, layerConfig, rebuildModel, type LayerConfig } from '../graph/rebuild.js';
 import { selectLayers, type LayerSelection } from './select.js';
 import { depthwiseOutputs, flattenedIndices, gatherAxis, outputL1Norms, scaledCount, strongest } from './width-math.js';
 import { weightBaseName } from '../models/layer-facts.js';

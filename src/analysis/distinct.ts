@@ -1,6 +1,6 @@
 /** Distinct kernel values per layer — the number a quantized or clustered layer must stay under. */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { KERNEL_LAYERS, kernelVariable } from './kernel-layers.js';
+import { KERNEL_LAYERS, kernelVariable } from '../graph/kernel-layers.js';
 
 /**
  * For every Dense/Conv2D/DepthwiseConv2D layer of a plain model: how many distinct kernel values it holds.
