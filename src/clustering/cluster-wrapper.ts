@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
 import { CentroidIndexMap, gatherCentroids } from './gather-centroids.js';
+import { registerSerializable } from '../graph/serializable.js';
 
 export interface ClusterWrapperArgs extends KernelWrapperArgs {
   clusters: number;
@@ -18,7 +19,7 @@ export interface ClusterWrapperArgs extends KernelWrapperArgs {
 }
 
 export class ClusterWrapper extends KernelWrapper {
-  static className = 'SmallnetsCluster';
+  static className = 'SmallnetsClusterWrapper';
   readonly clusters: number;
   readonly preserveSparsity: boolean;
   private centroidsVar?: tfl.LayerVariable;
@@ -98,4 +99,4 @@ export class ClusterWrapper extends KernelWrapper {
     return new cls({ ...config, layer: innerLayerFromConfig(config) });
   }
 }
-tf.serialization.registerClass(ClusterWrapper);
+registerSerializable(ClusterWrapper);

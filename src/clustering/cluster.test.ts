@@ -11,6 +11,8 @@ import { trainModel } from '../training/train.js';
 import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { outputs, syntheticDigits, tinyModel } from '../quantization/models.test-util.js';
 import { clusterWeights, clusterWrappers, readClusteringMetadata, stripClustering } from './cluster.js';
+import { fromJson } from '../graph/serializable.js';
+import { QuantizationConfig } from '../quantization/config.js';
 import { ClusteringConfig, formatClusterSpec, parseClusterSpec, type ClusterSpec } from './config.js';
 
 let dir: string;
@@ -28,7 +30,7 @@ describe('clusterWeights', () => {
   it('per-kind cluster counts: conv (and depthwise via conv) 6, dense 3; at most k distinct values after strip', async () => {
     const clustered = await clusterWeights(tinyModel(), { clusters: { conv: 6, dense: 3 } });
     expect(clusterWrappers(clustered).map((w) => [w.name, w.clusters])).toEqual([['conv', 6], ['dw', 6], ['fc1', 3], ['fc2', 3]]);
-    const { model, weights } = await stripClustering(clustered);
+    const { model, report: { weights } } = await stripClustering(clustered);
     expect(distinctValuesPerLayer(model)).toEqual({ conv: 6, dw: 6, fc1: 3, fc2: 3 });
     for (const w of weights) {
       const kernel = kernelOf(model, w.layer).dataSync();
@@ -83,7 +85,7 @@ describe('clusterWeights', () => {
     fc1.setWeights([tf.tensor(values, kernel.shape), bias]);
     const clustered = await clusterWeights(model, { clusters: { fc1: 5 }, preserveSparsity: true });
     trainModel(clustered, digits, { epochs: 1, batchSize: 16, learningRate: 1e-2, progress: false });
-    const { model: plain, weights } = await stripClustering(clustered);
+    const { model: plain, report: { weights } } = await stripClustering(clustered);
     expect(weights[0]!.codebook[0]).toBe(0);
     const after = kernelOf(plain, 'fc1').dataSync();
     values.forEach((v, i) => expect(after[i] === 0).toBe(v === 0));
@@ -94,7 +96,7 @@ describe('clusterWeights', () => {
 
   it('strip → save → load round trip: stock layers only, same outputs, codebooks in userDefinedMetadata', async () => {
     const clustered = await clusterWeights(tinyModel(), { clusters: { conv: 16, dense: 4 }, init: 'kmeans++' });
-    const { model, weights } = await stripClustering(clustered);
+    const { model, report: { weights } } = await stripClustering(clustered);
     const out = path.join(dir, 'clustered');
     await saveModel(model, out);
     expect(await readFile(path.join(out, 'model.json'), 'utf8')).not.toMatch(/Smallnets/);
@@ -149,8 +151,12 @@ describe('bad clustering configs fail with one line', () => {
     for (const spec of [16, { conv: 16, dense: 4 }, { fc2: 3 }] as ClusterSpec[]) expect(parseClusterSpec(formatClusterSpec(spec))).toEqual(spec);
   });
 
-  it('the config round-trips through getConfig/fromConfig', () => {
+  it('the config round-trips through getConfig/fromConfig and through JSON text (toJSON → fromJson)', () => {
     const config = new ClusteringConfig({ clusters: { conv: 16, fc2: 3 }, init: 'density', preserveSparsity: true, seed: 4 });
     expect(ClusteringConfig.fromConfig(ClusteringConfig, config.getConfig()).getConfig()).toEqual(config.getConfig());
+    const json = JSON.parse(JSON.stringify(config));
+    expect(json.className).toBe('SmallnetsClusteringConfig');
+    expect(fromJson(json, ClusteringConfig).getConfig()).toEqual(config.getConfig());
+    expect(() => fromJson(json, QuantizationConfig)).toThrow(/expected a SmallnetsQuantizationConfig, got SmallnetsClusteringConfig/);
   });
 });

@@ -29,9 +29,14 @@ export interface ClusteredWeight {
   preserveSparsity: boolean;
 }
 
+/** What stripping a clustered model reports: the codebook and index map of every clustered kernel. */
+export interface ClusteringReport {
+  weights: ClusteredWeight[];
+}
+
 export interface ClusteredModel {
   model: tfl.LayersModel;
-  weights: ClusteredWeight[];
+  report: ClusteringReport;
 }
 
 /** The JSON stored in userDefinedMetadata.clustering (index maps follow from the values). */
@@ -49,7 +54,7 @@ export function clusterWrappers(model: tfl.LayersModel): ClusterWrapper[] {
  * @example
  * const clustered = await clusterWeights(model, { clusters: { conv: 16, dense: 4 } });
  * trainModel(clustered, train, { epochs: 1, learningRate: 1e-4 }); // trains centroids and biases
- * const { model: plain, weights } = await stripClustering(clustered);
+ * const { model: plain, report } = await stripClustering(clustered);
  */
 export async function clusterWeights(model: tfl.LayersModel, config: ClusterOptions | ClusteringConfig): Promise<tfl.LayersModel> {
   const clustering = toClusteringConfig(config);
@@ -83,8 +88,13 @@ export async function clusterWeights(model: tfl.LayersModel, config: ClusterOpti
 }
 
 /**
- * A plain model whose clustered kernels are codebook[indices] (at most k distinct values each),
- * with every codebook and index map. Codebooks are also stored in userDefinedMetadata.clustering.
+ * `{ model, report }`: a plain model whose clustered kernels are codebook[indices] (at most k
+ * distinct values each), and every codebook and index map. Codebooks are also stored in
+ * userDefinedMetadata.clustering.
+ *
+ * @example
+ * const { model: plain, report } = await stripClustering(clustered);
+ * report.weights.map((w) => [w.layer, w.codebook.length]);
  */
 export async function stripClustering(model: tfl.LayersModel): Promise<ClusteredModel> {
   const wrappers = clusterWrappers(model);
@@ -106,7 +116,7 @@ export async function stripClustering(model: tfl.LayersModel): Promise<Clustered
     weights: weights.map((w) => ({ layer: w.layer, weight: w.weight, shape: w.shape, codebook: Array.from(w.codebook), preserveSparsity: w.preserveSparsity })),
   };
   addMetadata(plain, { clustering: metadata });
-  return { model: plain, weights };
+  return { model: plain, report: { weights } };
 }
 
 /** Read userDefinedMetadata.clustering back (null when the model carries none). */

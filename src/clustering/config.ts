@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { UsageError, usageCheck } from '../errors.js';
+import { registerSerializable, toSerialized, type SerializedConfig } from '../graph/serializable.js';
 import { KERNEL_LAYER_KINDS, type KernelLayerKind } from '../graph/kernel-layers.js';
 import { CLUSTER_INITS, MAX_CLUSTERS, MIN_CLUSTERS, type ClusterInit } from './kmeans.js';
 
@@ -110,6 +111,11 @@ export class ClusteringConfig extends tf.serialization.Serializable {
     return { clusters: this.clusters, init: this.init, preserveSparsity: this.preserveSparsity, seed: this.seed };
   }
 
+  /** `{ className: 'SmallnetsClusteringConfig', config }`; `fromJson` reads it back. */
+  toJSON(): SerializedConfig {
+    return toSerialized(this);
+  }
+
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
@@ -122,7 +128,7 @@ export class ClusteringConfig extends tf.serialization.Serializable {
     });
   }
 }
-tf.serialization.registerClass(ClusteringConfig);
+registerSerializable(ClusteringConfig);
 
 export function toClusteringConfig(config: ClusterOptions | ClusteringConfig): ClusteringConfig {
   return config instanceof ClusteringConfig ? config : new ClusteringConfig(config);

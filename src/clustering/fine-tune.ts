@@ -9,7 +9,7 @@ import { usageCheck } from '../errors.js';
 import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { TRAIN_DEFAULTS, trainModel, validateTrainOptions } from '../training/train.js';
-import { clusterWeights, stripClustering, type ClusteredModel } from './cluster.js';
+import { clusterWeights, stripClustering, type ClusteringReport } from './cluster.js';
 import { CLUSTER_FINE_TUNE_DEFAULTS, ClusteringConfig, type ClusterOptions } from './config.js';
 
 export interface ClusterFineTuneOptions extends ClusterOptions {
@@ -27,7 +27,7 @@ export interface ClusterFineTuneResult {
   /** Plain stock-layer model whose clustered kernels hold at most k distinct values. */
   model: tfl.LayersModel;
   /** Codebook and index map of every clustered kernel. */
-  report: Omit<ClusteredModel, 'model'>;
+  report: ClusteringReport;
   config: ClusteringConfig;
   /** Accuracy on `data.test`: before, right after k-means, after fine-tuning (null without a test split). */
   testAccuracyBefore: number | null;
@@ -74,7 +74,7 @@ export async function clusterAndFineTune(
     }
     if (epochs > 0) trainModel(clustered, data.train, train);
     const seconds = (performance.now() - started) / 1000;
-    const { model: stripped, ...report } = await stripClustering(clustered);
+    const { model: stripped, report } = await stripClustering(clustered);
     return {
       model: stripped, report, config, testAccuracyBefore, testAccuracyClustered,
       testAccuracyAfter: data.test ? evaluateAccuracy(stripped, data.test) : null,

@@ -10,6 +10,7 @@ export {
   clusterWrappers,
   readClusteringMetadata,
   type ClusteredModel,
+  type ClusteringReport,
   type ClusteredWeight,
   type ClusteringMetadata,
 } from './cluster.js';

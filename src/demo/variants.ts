@@ -64,7 +64,7 @@ function quantizedVariant(name: string, variant: string, bits: number): DemoVari
       const epochs = context.quick ? 1 : fullEpochs;
       const aware = await quantizeAware(context.baseline, { bits });
       trainModel(aware, context.train, { epochs, learningRate, schedule: 'cosine', seed: context.seed, label: name });
-      const { model, weights } = await stripQuantization(aware);
+      const { model, report: { weights } } = await stripQuantization(aware);
       aware.dispose();
       const hints: EncodingHints = {};
       for (const w of weights) hints[w.weight] = { bits: w.bits, perChannel: w.perChannel, scales: w.scales, zeroPoints: w.zeroPoints };
@@ -88,7 +88,7 @@ function clusteredVariant(name: string, variant: string, clusters: ClusterSpec):
       const epochs = CLUSTER_FINE_TUNE_DEFAULTS.epochs;
       const clustered = await clusterWeights(context.baseline, { clusters, seed: context.seed });
       trainModel(clustered, context.train, { epochs, learningRate: CLUSTER_FINE_TUNE_DEFAULTS.learningRate, schedule: 'cosine', seed: context.seed, label: name });
-      const { model, weights } = await stripClustering(clustered);
+      const { model, report: { weights } } = await stripClustering(clustered);
       clustered.dispose();
       const hints: EncodingHints = {};
       for (const w of weights) hints[w.weight] = { codebook: w.codebook };

@@ -109,7 +109,7 @@ export async function compress(
     } else if (!data) notes.push('data-free: k-means centroids are not fine-tuned');
     const stripped = await stripClustering(clustered);
     current = stripped.model;
-    for (const w of stripped.weights) hints[w.weight] = { codebook: w.codebook };
+    for (const w of stripped.report.weights) hints[w.weight] = { codebook: w.codebook };
   } else if (options.bits) {
     let quantized;
     if (data && options.fineTuneEpochs > 0) {
@@ -123,7 +123,7 @@ export async function compress(
       if (!data) notes.push('data-free: post-training quantization without fine-tuning');
     }
     current = quantized.model;
-    for (const w of quantized.weights) {
+    for (const w of quantized.report.weights) {
       hints[w.weight] = { bits: w.bits, perChannel: w.perChannel, scales: w.scales, zeroPoints: w.zeroPoints };
     }
   }

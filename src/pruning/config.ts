@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { UsageError, usageCheck } from '../errors.js';
+import { fromJson, registerSerializable } from '../graph/serializable.js';
 import { checkNM, type BlockPooling, type FilterNorm } from './masks.js';
 import { PruningSchedule, scheduleFromJson, type ScheduleJson } from './schedule.js';
 
@@ -87,14 +88,14 @@ export interface PruningOptions {
   layers?: string[];
 }
 
-/** The serialized form: `{ className: 'PruningConfig', config: {...} }`. */
+/** The serialized form: `{ className: 'SmallnetsPruningConfig', config: {...} }`. */
 export interface PruningConfigJson {
   className: string;
   config: { schedule: ScheduleJson; granularity: string; global: boolean; layers: string[] | null };
 }
 
 export class PruningConfig extends tf.serialization.Serializable {
-  static readonly className = 'PruningConfig';
+  static readonly className = 'SmallnetsPruningConfig';
   readonly schedule: PruningSchedule;
   readonly granularity: Granularity;
   readonly global: boolean;
@@ -150,14 +151,11 @@ export class PruningConfig extends tf.serialization.Serializable {
     }) as unknown as T;
   }
 }
-tf.serialization.registerClass(PruningConfig);
+registerSerializable(PruningConfig);
 
-/** Rebuild a config from `config.toJSON()`. */
+/** Rebuild a config from `config.toJSON()` (also after JSON.stringify/parse). */
 export function pruningConfigFromJson(json: PruningConfigJson): PruningConfig {
-  if (json?.className !== PruningConfig.className) {
-    throw new UsageError(`expected a ${PruningConfig.className}, got ${JSON.stringify(json?.className)}`);
-  }
-  return PruningConfig.fromConfig(PruningConfig, json.config as unknown as tf.serialization.ConfigDict) as PruningConfig;
+  return fromJson(json, PruningConfig);
 }
 
 /** The sparsity a config actually reaches per pruned tensor: N:M fixes it at 1 − N/M. */

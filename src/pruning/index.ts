@@ -11,10 +11,10 @@ export {
 } from './masks.js';
 export type { BlockPooling, FilterNorm } from './masks.js';
 export { prunableClasses, prunableWeightNames, registerPrunable } from './registry.js';
-export { PrunedModel, prune, stripPruning } from './prune.js';
-export type { LayerSparsity, PruneTarget, SkippedLayer, TrainHooks } from './prune.js';
+export { PruningState, prune, pruningState, stripPruning } from './prune.js';
+export type { PruneTarget, SkippedLayer, TrainHooks } from './prune.js';
 export { sparsityReport } from './report.js';
-export type { SparsityReport } from './report.js';
+export type { LayerSparsity, SparsityReport } from './report.js';
 export { traceFilterChain } from './chain.js';
 export type { FilterChain } from './chain.js';
 export { removePrunedFilters } from './structured.js';

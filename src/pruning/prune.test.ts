@@ -13,7 +13,8 @@ import { trainModel } from '../training/train.js';
 import { predictClasses } from '../training/evaluate.js';
 import { PruningConfig, pruningConfigFromJson } from './config.js';
 import { countNonzero } from '../analysis/nonzero.js';
-import { prune, stripPruning } from './prune.js';
+import { prune, pruningState, stripPruning } from './prune.js';
+import { fromJson } from '../graph/serializable.js';
 import { sparsityReport } from './report.js';
 import { constant, polynomialDecay } from './schedule.js';
 
@@ -51,19 +52,17 @@ function maxNonzeroPerGroup(kernel: tf.Tensor, m: number): number {
 }
 
 describe('prune', () => {
-  it('masks stay zero after every optimizer step while sparsity rises (lenet300, polynomial)', () => {
+  it('masks stay zero after every optimizer step while sparsity rises (lenet300, polynomial); trainModel runs the hooks the pruned model carries', async () => {
     const model = lenet300(3);
-    const pruned = prune(model, { schedule: polynomialDecay(0, 0.8, 0, 6, 3, 2) });
-    const hooks = pruned.trainHooks();
+    const pruned = await prune(model, { schedule: polynomialDecay(0, 0.8, 0, 6, 3, 2) });
+    const state = pruningState(pruned);
     let checked = 0;
-    trainModel(pruned.model, train, {
+    trainModel(pruned, train, {
       epochs: 2, batchSize: 32, progress: false,
-      beforeStep: hooks.beforeStep,
       afterStep: (step) => {
-        hooks.afterStep(step);
         let leaks = 0;
         let masked = 0;
-        for (const t of pruned.targets) {
+        for (const t of state.targets) {
           const values = t.variable.read().dataSync();
           for (let i = 0; i < values.length; i++) {
             if (t.mask[i]) continue;
@@ -77,34 +76,36 @@ describe('prune', () => {
       },
     });
     expect(checked).toBe(16);
-    const layers = pruned.layerSparsity();
+    expect(state.pruningStep).toBe(16);
+    const layers = state.layerSparsity();
     expect(layers.map((l) => l.name)).toEqual(['fc1', 'fc2', 'fc3']);
     for (const l of layers) expect(l.sparsity).toBeCloseTo(0.8, 2);
     pruned.dispose();
     model.dispose();
   });
 
-  it('never modifies the input model, and never prunes biases', () => {
+  it('never modifies the input model, and never prunes biases', async () => {
     const model = lenet300(4);
     const before = weightsOf(model);
-    const pruned = prune(model, { schedule: constant(0.9, 0, -1, 1) });
-    pruned.updateMasks(0.9);
+    const pruned = await prune(model, { schedule: constant(0.9, 0, -1, 1) });
+    pruningState(pruned).updateMasks(0.9);
     expect(weightsOf(model)).toEqual(before);
-    const biases = pruned.model.layers.flatMap((l) => l.weights.filter((w) => w.originalName.endsWith('bias')));
+    const biases = pruned.layers.flatMap((l) => l.weights.filter((w) => w.originalName.endsWith('bias')));
     expect(biases.length).toBe(3);
-    expect(pruned.targets.every((t) => t.weightName === 'kernel')).toBe(true);
+    expect(pruningState(pruned).targets.every((t) => t.weightName === 'kernel')).toBe(true);
+    expect(() => pruningState(model)).toThrow(/is not being pruned/);
     pruned.dispose();
     model.dispose();
   });
 
-  it('global threshold prunes the layer with smaller weights harder; per-layer gives each the same sparsity', () => {
+  it('global threshold prunes the layer with smaller weights harder; per-layer gives each the same sparsity', async () => {
     const model = lenet300(5);
-    const perLayer = prune(model, { schedule: constant(0.9) });
-    perLayer.updateMasks(0.9);
-    expect(perLayer.layerSparsity().map((l) => +l.sparsity.toFixed(3))).toEqual([0.9, 0.9, 0.9]);
-    const global = prune(model, { schedule: constant(0.9), global: true });
-    global.updateMasks(0.9);
-    const g = global.layerSparsity();
+    const perLayer = await prune(model, { schedule: constant(0.9) });
+    pruningState(perLayer).updateMasks(0.9);
+    expect(pruningState(perLayer).layerSparsity().map((l) => +l.sparsity.toFixed(3))).toEqual([0.9, 0.9, 0.9]);
+    const global = await prune(model, { schedule: constant(0.9), global: true });
+    pruningState(global).updateMasks(0.9);
+    const g = pruningState(global).layerSparsity();
     const total = g.reduce((s, l) => s + l.nonzero, 0) / g.reduce((s, l) => s + l.params, 0);
     expect(total).toBeCloseTo(0.1, 4);
     // Glorot init: fc1 (784 → 300) has the smallest weights, fc3 (100 → 10) the largest.
@@ -115,20 +116,21 @@ describe('prune', () => {
     model.dispose();
   });
 
-  it('2:4 on LeNet-5: conv1 (1 input channel) is left dense, every other kernel has ≤ 2 nonzeros per 4 input channels', () => {
+  it('2:4 on LeNet-5: conv1 (1 input channel) is left dense, every other kernel has ≤ 2 nonzeros per 4 input channels', async () => {
     const model = lenet5(6);
-    const pruned = prune(model, { schedule: constant(0.5, 0, -1, 1), granularity: '2:4' });
-    expect(pruned.skipped.map((s) => s.layerName)).toEqual(['conv1']);
-    expect(pruned.beforeStep()).toBe(true);
-    const stripped = stripPruning(pruned);
+    const pruned = await prune(model, { schedule: constant(0.5, 0, -1, 1), granularity: '2:4' });
+    expect(pruningState(pruned).skipped.map((s) => s.layerName)).toEqual(['conv1']);
+    expect(pruningState(pruned).beforeStep()).toBe(true);
+    const { model: stripped, report } = await stripPruning(pruned);
     for (const name of ['conv2', 'fc1', 'fc2']) expect(maxNonzeroPerGroup(stripped.getLayer(name).getWeights()[0]!, 4)).toBe(2);
-    expect(sparsityReport(stripped).layers.find((l) => l.name === 'conv1')!.sparsity).toBe(0);
+    expect(report.layers.find((l) => l.name === 'conv1')!.sparsity).toBe(0);
+    expect(report).toEqual(sparsityReport(stripped));
     pruned.dispose();
     model.dispose();
     stripped.dispose();
   });
 
-  it('2:4 holds after training steps on a small conv net (masks re-applied after each step)', () => {
+  it('2:4 holds after training steps on a small conv net (masks re-applied after each step)', async () => {
     const model = tfl.sequential({
       layers: [
         tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, strides: 3, activation: 'relu', name: 'c1' }),
@@ -137,20 +139,20 @@ describe('prune', () => {
         tfl.layers.dense({ units: 10, activation: 'softmax', name: 'out' }),
       ],
     });
-    const pruned = prune(model, { schedule: constant(0.5, 0, -1, 3), granularity: '2:4' });
-    expect(pruned.targets.map((t) => t.layerName)).toEqual(['c2', 'out']);
-    trainModel(pruned.model, head(train, 128), { epochs: 1, batchSize: 16, progress: false, ...pruned.trainHooks() });
-    expect(pruned.pruningStep).toBe(8);
-    for (const name of ['c2', 'out']) expect(maxNonzeroPerGroup(pruned.model.getLayer(name).getWeights()[0]!, 4)).toBeLessThanOrEqual(2);
+    const pruned = await prune(model, { schedule: constant(0.5, 0, -1, 3), granularity: '2:4' });
+    expect(pruningState(pruned).targets.map((t) => t.layerName)).toEqual(['c2', 'out']);
+    trainModel(pruned, head(train, 128), { epochs: 1, batchSize: 16, progress: false });
+    expect(pruningState(pruned).pruningStep).toBe(8);
+    for (const name of ['c2', 'out']) expect(maxNonzeroPerGroup(pruned.getLayer(name).getWeights()[0]!, 4)).toBeLessThanOrEqual(2);
     pruned.dispose();
     model.dispose();
   });
 
-  it('block 1x4 zeroes whole blocks of 4 output units', () => {
+  it('block 1x4 zeroes whole blocks of 4 output units', async () => {
     const model = lenet300(7);
-    const pruned = prune(model, { schedule: constant(0.75), granularity: 'block:1x4', layers: ['fc2'] });
-    pruned.updateMasks(0.75);
-    const values = pruned.model.getLayer('fc2').getWeights()[0]!.dataSync();
+    const pruned = await prune(model, { schedule: constant(0.75), granularity: 'block:1x4', layers: ['fc2'] });
+    pruningState(pruned).updateMasks(0.75);
+    const values = pruned.getLayer('fc2').getWeights()[0]!.dataSync();
     for (let r = 0; r < 300; r++) for (let c = 0; c < 100; c += 4) {
       const zeros = [0, 1, 2, 3].filter((k) => values[r * 100 + c + k] === 0).length;
       expect([0, 4]).toContain(zeros);
@@ -164,16 +166,16 @@ describe('prune', () => {
 describe('stripPruning', () => {
   it('strip → save → load gives identical predictions and only stock layers', async () => {
     const model = lenet300(8);
-    const pruned = prune(model, { schedule: constant(0.85, 0, -1, 4) });
-    trainModel(pruned.model, head(train, 128), { epochs: 1, batchSize: 32, progress: false, ...pruned.trainHooks() });
-    const stripped = stripPruning(pruned);
-    expect(sparsityReport(stripped).sparsity).toBeCloseTo(0.85, 3);
+    const pruned = await prune(model, { schedule: constant(0.85, 0, -1, 4) });
+    trainModel(pruned, head(train, 128), { epochs: 1, batchSize: 32, progress: false });
+    const { model: stripped, report } = await stripPruning(pruned);
+    expect(report.sparsity).toBeCloseTo(0.85, 3);
     await saveModel(stripped, path.join(dir, 'stripped'));
     const loaded = await loadModel(path.join(dir, 'stripped'));
     const probe = head(loadMnist().test, 200);
     expect(predictClasses(loaded, probe)).toEqual(predictClasses(stripped, probe));
     const x = tf.tensor(probe.images.subarray(0, 10 * 784), [10, 28, 28, 1]);
-    const diff = tf.max(tf.abs(tf.sub(loaded.predict(x) as tf.Tensor, pruned.model.predict(x) as tf.Tensor))).dataSync()[0]!;
+    const diff = tf.max(tf.abs(tf.sub(loaded.predict(x) as tf.Tensor, pruned.predict(x) as tf.Tensor))).dataSync()[0]!;
     expect(diff).toBe(0);
     expect(JSON.stringify(stripped.toJSON(null, false))).not.toMatch(/Prun|mask/i);
     expect(stripped.layers.map((l) => l.getClassName())).toEqual(['Flatten', 'Dense', 'Dense', 'Dense']);
@@ -190,7 +192,9 @@ describe('config', () => {
     const back = pruningConfigFromJson(json);
     expect(back.getConfig()).toEqual(config.getConfig());
     expect(back.granularity).toEqual({ kind: 'block', rows: 1, cols: 4, pooling: 'l2' });
-    expect(json.config.schedule).toEqual({ className: 'PolynomialDecay', config: { initialSparsity: 0.1, finalSparsity: 0.9, beginStep: 0, endStep: 500, power: 2, frequency: 25 } });
+    expect(json.className).toBe('SmallnetsPruningConfig');
+    expect(fromJson(json, PruningConfig).getConfig()).toEqual(config.getConfig());
+    expect(json.config.schedule).toEqual({ className: 'SmallnetsPolynomialDecay', config: { initialSparsity: 0.1, finalSparsity: 0.9, beginStep: 0, endStep: 500, power: 2, frequency: 25 } });
     for (const g of ['unstructured', '2:4', 'filters', 'filters:l2', 'block:2x2:max']) {
       const c = new PruningConfig({ schedule: constant(0.5), granularity: g, global: g === 'unstructured' });
       expect(pruningConfigFromJson(c.toJSON()).getConfig()).toEqual(c.getConfig());
@@ -210,12 +214,12 @@ describe('config', () => {
     expect(build).toThrow(message);
   });
 
-  it('model-dependent problems fail in prune() before training, naming the layer and class', () => {
+  it('model-dependent problems fail in prune() before training, naming the layer and class', async () => {
     const model = lenet5(9);
-    expect(() => prune(model, { schedule: constant(0.5), layers: ['pool1'] })).toThrow(/layer pool1 is a MaxPooling2D, which cannot be pruned/);
-    expect(() => prune(model, { schedule: constant(0.5), layers: ['nope'] })).toThrow(/no layer named "nope"/);
-    expect(() => prune(model, { schedule: constant(0.5), granularity: '2:4', layers: ['conv1'] })).toThrow(/M \(4\) to divide the input-channel axis \(1\)/);
-    expect(() => prune(model, { schedule: constant(0.5), granularity: 'filters', layers: ['fc2'] })).toThrow(/fc2 feeds a model output/);
+    await expect(prune(model, { schedule: constant(0.5), layers: ['pool1'] })).rejects.toThrow(/layer pool1 is a MaxPooling2D, which cannot be pruned/);
+    await expect(prune(model, { schedule: constant(0.5), layers: ['nope'] })).rejects.toThrow(/no layer named "nope"/);
+    await expect(prune(model, { schedule: constant(0.5), granularity: '2:4', layers: ['conv1'] })).rejects.toThrow(/M \(4\) to divide the input-channel axis \(1\)/);
+    await expect(prune(model, { schedule: constant(0.5), granularity: 'filters', layers: ['fc2'] })).rejects.toThrow(/fc2 feeds a model output/);
     model.dispose();
   });
 });

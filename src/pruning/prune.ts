@@ -1,17 +1,20 @@
 /**
- * TF.js glue for magnitude pruning. `prune(model, config)` clones the model (stock layers only) and
- * keeps a 0/1 mask per allowlisted kernel. The effective kernel is `kernel · mask`: the trainer's
- * `beforeStep` hook recomputes masks when the schedule says so, and `afterStep` multiplies every
- * kernel by its mask after each optimizer step, so pruned weights are exactly 0 whenever the model
- * runs. `stripPruning` bakes the masks into a plain copy.
+ * TF.js glue for magnitude pruning, in the shape every technique shares: `prune(model, config)`
+ * returns a trainable copy (stock layers only) whose allowlisted kernels carry 0/1 masks, and
+ * `stripPruning(model)` returns `{ model, report }`: a plain copy with the pruned weights baked in
+ * as exact zeros, and its sparsity. The effective kernel is `kernel · mask`: the pruned model
+ * carries step hooks that `trainModel` runs — before a step the masks are recomputed when the
+ * schedule says so, after it every kernel is multiplied by its mask — so pruned weights are exactly
+ * 0 whenever the model runs.
  *
  * Why masks on stock layers rather than a wrapper layer: the trained model stays a standard
- * tf.layers model (loadable anywhere, analyzable), and the trainer already offers the hooks.
+ * tf.layers model (loadable anywhere, analyzable), and the trainer already offers the hooks. The
+ * masks live beside the model (`pruningState(model)`), so strip before saving.
  *
  * @example
- * const pruned = prune(model, new PruningConfig({ schedule: polynomialDecay(0, 0.9, 0, 1000, 3, 50) }));
- * trainModel(pruned.model, train, { epochs: 8, ...pruned.trainHooks() });
- * const shipped = stripPruning(pruned);
+ * const pruned = await prune(model, new PruningConfig({ schedule: polynomialDecay(0, 0.9, 0, 1000, 3, 50) }));
+ * trainModel(pruned, train, { epochs: 8 });
+ * const { model: shipped, report } = await stripPruning(pruned);
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -24,10 +27,12 @@ import {
   blockMask, channelMask, filterKeep, globalMagnitudeMasks, magnitudeMask, nmFits, nmMask,
 } from './masks.js';
 import { prunableClasses, prunableWeights, requirePrunableLayer, supportsFilterPruning, weightBaseName } from './registry.js';
+import { sparsityReport, type LayerSparsity, type SparsityReport } from './report.js';
+import { attachStepHooks } from '../training/step-hooks.js';
 
 /** w · mask, with pruned entries +0 (a negative weight times 0 is −0; adding +0 normalizes it). */
-function masked(w: tf.Tensor, mask: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(w, mask), 0);
+function masked(w: tf.Tensor, mask: Float32Array): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.mul(w, tf.tensor(mask, w.shape)), 0));
 }
 
 /** One pruned weight tensor and its mask. */
@@ -53,25 +58,17 @@ export interface SkippedLayer {
   reason: string;
 }
 
-export interface LayerSparsity {
-  name: string;
-  className: string;
-  /** Prunable weights of the layer (kernels, not biases). */
-  params: number;
-  nonzero: number;
-  sparsity: number;
-}
-
 export interface TrainHooks {
   beforeStep: (step: number) => void;
   afterStep: (step: number) => void;
 }
 
-/** A model under pruning: the trainable clone plus the masks and the schedule's step counter. */
-export class PrunedModel {
+/** The pruning state of a model returned by `prune`: its masks and the schedule's step counter. */
+export class PruningState {
   /** Optimizer steps taken under pruning (tfmot's pruning_step); the first batch is step 0. */
   pruningStep = 0;
-  private readonly maskTensors = new Map<PruneTarget, { kernel: tf.Tensor; bias?: tf.Tensor }>();
+  /** Float copies of the current masks (what multiplies the weights), per target. */
+  private readonly maskValues = new Map<PruneTarget, { kernel: Float32Array; bias?: Float32Array }>();
 
   constructor(
     readonly model: tfl.LayersModel,
@@ -82,7 +79,7 @@ export class PrunedModel {
     for (const t of targets) this.setMask(t, t.mask, t.channels);
   }
 
-  /** Hooks for `trainModel`: update masks per the schedule before a step, re-apply them after it. */
+  /** The step hooks `prune` attaches: update masks per the schedule before a step, re-apply them after it. */
   trainHooks(): TrainHooks {
     return {
       beforeStep: () => this.beforeStep(),
@@ -133,13 +130,11 @@ export class PrunedModel {
 
   /** Multiply every pruned weight by its mask (pruned weights become exactly 0). */
   applyMasks(): void {
-    tf.tidy(() => {
-      for (const t of this.targets) {
-        const m = this.maskTensors.get(t)!;
-        t.variable.write(masked(t.variable.read(), m.kernel));
-        if (t.bias && m.bias) t.bias.write(masked(t.bias.read(), m.bias));
-      }
-    });
+    for (const t of this.targets) {
+      const m = this.maskValues.get(t)!;
+      t.variable.write(masked(t.variable.read(), m.kernel));
+      if (t.bias && m.bias) t.bias.write(masked(t.bias.read(), m.bias));
+    }
   }
 
   /** Kernel sparsity of each pruned layer, measured on the current weights. */
@@ -156,30 +151,30 @@ export class PrunedModel {
     return [...byLayer.values()];
   }
 
-  /** The mask tensor of a target (for stripping). */
-  maskOf(target: PruneTarget): { kernel: tf.Tensor; bias?: tf.Tensor } {
-    return this.maskTensors.get(target)!;
-  }
-
-  /** Free the masks and the trainable model. */
-  dispose(): void {
-    for (const m of this.maskTensors.values()) tf.dispose([m.kernel, ...(m.bias ? [m.bias] : [])]);
-    this.maskTensors.clear();
-    this.model.dispose();
+  /** The masks of a target as floats (for stripping). */
+  maskOf(target: PruneTarget): { kernel: Float32Array; bias?: Float32Array } {
+    return this.maskValues.get(target)!;
   }
 
   private setMask(target: PruneTarget, mask: Uint8Array, channels?: Uint8Array): void {
     target.mask = mask;
-    const old = this.maskTensors.get(target);
-    if (old) tf.dispose([old.kernel, ...(old.bias ? [old.bias] : [])]);
-    const kernel = tf.tensor(Float32Array.from(mask), target.shape);
-    let bias: tf.Tensor | undefined;
+    let bias: Float32Array | undefined;
     if (channels && target.bias) {
       target.channels = channels;
-      bias = tf.tensor1d(Float32Array.from(channels));
+      bias = Float32Array.from(channels);
     }
-    this.maskTensors.set(target, bias ? { kernel, bias } : { kernel });
+    const kernel = Float32Array.from(mask);
+    this.maskValues.set(target, bias ? { kernel, bias } : { kernel });
   }
+}
+
+const states = new WeakMap<tfl.LayersModel, PruningState>();
+
+/** The pruning state of a model made by `prune` (masks, targets, step counter); UsageError otherwise. */
+export function pruningState(model: tfl.LayersModel): PruningState {
+  const state = states.get(model);
+  if (!state) throw new UsageError(`model ${model.name} is not being pruned (was it made by prune()?)`);
+  return state;
 }
 
 /** Choose the tensors a config prunes in `model` (already cloned). */
@@ -237,37 +232,49 @@ function selectTargets(model: tfl.LayersModel, config: PruningConfig): { targets
 }
 
 /**
- * Prepare `model` for pruning: a trainable clone whose allowlisted kernels carry masks (all ones
- * until the schedule's first pruning step). The input model is never modified. Config problems
- * that depend on the model (a named layer that is not prunable, N:M that does not fit) throw a
- * UsageError here, before any training.
+ * Prepare `model` for pruning: a trainable copy whose allowlisted kernels carry masks (all ones
+ * until the schedule's first pruning step) and step hooks that `trainModel` runs. The input model
+ * is never modified. Config problems that depend on the model (a named layer that is not
+ * prunable, N:M that does not fit) are UsageErrors here, before any training.
+ *
+ * @example
+ * const pruned = await prune(model, { schedule: constant(0.9, 0, -1, 50) });
  */
-export function prune(model: tfl.LayersModel, config: PruningConfig | PruningOptions): PrunedModel {
+export async function prune(model: tfl.LayersModel, config: PruningConfig | PruningOptions): Promise<tfl.LayersModel> {
   const cfg = config instanceof PruningConfig ? config : new PruningConfig(config);
   // Validate against the original first, so nothing is allocated for a config that cannot work.
   selectTargets(model, cfg);
   const clone = cloneModel(model);
   const { targets, skipped } = selectTargets(clone, cfg);
-  return new PrunedModel(clone, cfg, targets, skipped);
+  const state = new PruningState(clone, cfg, targets, skipped);
+  states.set(clone, state);
+  attachStepHooks(clone, state.trainHooks());
+  return clone;
 }
 
 /**
- * A plain tf.layers model (stock layers only, no masks) with the pruned weights baked in as
- * exact zeros. The pruned model is left as it is.
+ * A plain tf.layers model (stock layers only, no masks) with the pruned weights baked in as exact
+ * zeros, and its sparsity report. The pruned model is left as it is.
+ *
+ * @example
+ * const { model: sparse, report } = await stripPruning(pruned);
+ * console.log(report.sparsity);
  */
-export function stripPruning(pruned: PrunedModel): tfl.LayersModel {
+export async function stripPruning(model: tfl.LayersModel): Promise<{ model: tfl.LayersModel; report: SparsityReport }> {
+  const state = pruningState(model);
   const kernels = new Map<string, PruneTarget>();
-  for (const t of pruned.targets) kernels.set(`${t.layerName}/${t.weightName}`, t);
+  for (const t of state.targets) kernels.set(`${t.layerName}/${t.weightName}`, t);
   const biasOf = new Map<string, PruneTarget>();
-  for (const t of pruned.targets) if (t.bias) biasOf.set(`${t.layerName}/${weightBaseName(t.bias.originalName)}`, t);
-  return cloneModel(pruned.model, {
+  for (const t of state.targets) if (t.bias) biasOf.set(`${t.layerName}/${weightBaseName(t.bias.originalName)}`, t);
+  const stripped = cloneModel(model, {
     weights: (layerName, base) => {
       const key = `${layerName}/${base}`;
       const t = kernels.get(key);
-      if (t) return masked(t.variable.read(), pruned.maskOf(t).kernel);
+      if (t) return masked(t.variable.read(), state.maskOf(t).kernel);
       const b = biasOf.get(key);
-      if (b && b.bias) return masked(b.bias.read(), pruned.maskOf(b).bias!);
+      if (b && b.bias) return masked(b.bias.read(), state.maskOf(b).bias!);
       return undefined;
     },
   });
+  return { model: stripped, report: sparsityReport(stripped) };
 }

@@ -1,8 +1,16 @@
 /** Sparsity of any tf.layers model, measured over its prunable weights (the allowlisted kernels). */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { countNonzero } from '../analysis/nonzero.js';
-import type { LayerSparsity } from './prune.js';
 import { prunableWeights } from './registry.js';
+
+export interface LayerSparsity {
+  name: string;
+  className: string;
+  /** Prunable weights of the layer (kernels, not biases). */
+  params: number;
+  nonzero: number;
+  sparsity: number;
+}
 
 export interface SparsityReport {
   /** All weights of the model (biases, BatchNorm … included). */

@@ -16,8 +16,8 @@ import { evaluateAccuracy } from '../training/evaluate.js';
 import { summarize } from '../analysis/describe.js';
 import { trainModel, validateTrainOptions, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from '../training/train.js';
 import { PruningConfig, parseGranularity, formatGranularity, type Granularity } from './config.js';
-import { prune, stripPruning, type SkippedLayer } from './prune.js';
-import { sparsityReport, type SparsityReport } from './report.js';
+import { prune, pruningState, stripPruning, type SkippedLayer } from './prune.js';
+import type { SparsityReport } from './report.js';
 import { removePrunedFilters, type RemovedFilters } from './structured.js';
 import { ConstantSparsity, PolynomialDecay, type PruningSchedule } from './schedule.js';
 
@@ -155,23 +155,21 @@ const pct = (x: number): string => (x * 100).toFixed(2);
 export async function pruneAndRetrain(model: tfl.LayersModel, data: FineTuneData, options: PruneRetrainOptions): Promise<PruneRetrainResult> {
   const log = options.log ?? (() => undefined);
   const recipe = pruneRecipe(options, data.train.count);
-  const pruned = prune(model, recipe.config);
+  const pruned = await prune(model, recipe.config);
+  const state = pruningState(pruned);
   let result: PruneRetrainResult;
   try {
-    for (const s of pruned.skipped) log(`left dense: ${s.layerName} (${s.className}): ${s.reason}`);
+    for (const s of state.skipped) log(`left dense: ${s.layerName} (${s.className}): ${s.reason}`);
     const { granularity, global } = recipe.config;
-    if (granularity.kind === 'unstructured' && !global && pruned.targets.length > 1 && recipe.sparsity >= 0.8) {
+    if (granularity.kind === 'unstructured' && !global && state.targets.length > 1 && recipe.sparsity >= 0.8) {
       log('note: per-layer pruning gives every layer the same sparsity; small layers (first conv, classifier) usually need less — the default global threshold lets them keep more');
     }
     const testAccuracyBefore = data.test ? evaluateAccuracy(model, data.test) : null;
     log(`pruning to ${pct(recipe.sparsity)}% (${formatGranularity(granularity)}${global ? ', global' : ''}, ${options.schedule ?? PRUNE_DEFAULTS.schedule} schedule) over ${recipe.train.epochs} epochs`);
-    const training = trainModel(pruned.model, data.train, { ...recipe.train, ...pruned.trainHooks() });
-    const stripped = stripPruning(pruned);
+    const training = trainModel(pruned, data.train, recipe.train);
+    const { model: stripped, report } = await stripPruning(pruned);
     const testAccuracyAfter = data.test ? evaluateAccuracy(stripped, data.test) : null;
-    result = {
-      model: stripped, report: sparsityReport(stripped), config: recipe.config, skipped: pruned.skipped, training,
-      testAccuracyBefore, testAccuracyAfter,
-    };
+    result = { model: stripped, report, config: recipe.config, skipped: state.skipped, training, testAccuracyBefore, testAccuracyAfter };
   } finally {
     pruned.dispose();
   }

@@ -61,19 +61,19 @@ describe('schedule config round trips', () => {
     const back = scheduleFromJson(json);
     expect(back).toBeInstanceOf(PolynomialDecay);
     expect(back.getConfig()).toEqual(s.getConfig());
-    expect(json).toEqual({ className: 'PolynomialDecay', config: { initialSparsity: 0.2, finalSparsity: 0.95, beginStep: 3, endStep: 300, power: 2, frequency: 7 } });
+    expect(json).toEqual({ className: 'SmallnetsPolynomialDecay', config: { initialSparsity: 0.2, finalSparsity: 0.95, beginStep: 3, endStep: 300, power: 2, frequency: 7 } });
   });
 
   it('ConstantSparsity round-trips through tfjs-core serialization registry', () => {
     const s = constant(0.6, 5, 50, 5);
-    const back = tf.serialization.SerializationMap.getMap().classNameMap['ConstantSparsity']!;
+    const back = tf.serialization.SerializationMap.getMap().classNameMap['SmallnetsConstantSparsity']!;
     const rebuilt = back[1](back[0], s.getConfig()) as ConstantSparsity;
     expect(rebuilt.getConfig()).toEqual(s.getConfig());
     expect(scheduleFromJson(s.toJSON()).getConfig()).toEqual(s.getConfig());
   });
 
   it('unknown class name is a usage error', () => {
-    expect(() => scheduleFromJson({ className: 'Cosine', config: {} })).toThrow(/unknown pruning schedule "Cosine"/);
+    expect(() => scheduleFromJson({ className: 'Cosine', config: {} })).toThrow(/unknown smallnets class "Cosine"/);
   });
 });
 

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { UsageError, usageCheck } from '../errors.js';
+import { fromJson, registerSerializable } from '../graph/serializable.js';
 
 /** The serialized form of a schedule: `{ className, config }` (what `toJSON()` returns). */
 export interface ScheduleJson {
@@ -66,7 +67,7 @@ export abstract class PruningSchedule extends tf.serialization.Serializable {
 
 /** Constant sparsity inside [beginStep, endStep] (endStep -1: until training ends). */
 export class ConstantSparsity extends PruningSchedule {
-  static readonly className = 'ConstantSparsity';
+  static readonly className = 'SmallnetsConstantSparsity';
 
   constructor(
     readonly targetSparsity: number,
@@ -99,14 +100,14 @@ export class ConstantSparsity extends PruningSchedule {
     return new ConstantSparsity(c.targetSparsity!, c.beginStep, c.endStep, c.frequency) as unknown as T;
   }
 }
-tf.serialization.registerClass(ConstantSparsity);
+registerSerializable(ConstantSparsity);
 
 /**
  * s(t) = s_f + (s_i − s_f)·(1 − p)^power with p = clamp((t − begin)/(end − begin), 0, 1): sparsity
  * rises fast at first and levels off at `finalSparsity` (Zhu & Gupta 2017, as in tfmot).
  */
 export class PolynomialDecay extends PruningSchedule {
-  static readonly className = 'PolynomialDecay';
+  static readonly className = 'SmallnetsPolynomialDecay';
 
   constructor(
     readonly initialSparsity: number,
@@ -149,7 +150,7 @@ export class PolynomialDecay extends PruningSchedule {
     return new PolynomialDecay(c.initialSparsity!, c.finalSparsity!, c.beginStep!, c.endStep!, c.power, c.frequency) as unknown as T;
   }
 }
-tf.serialization.registerClass(PolynomialDecay);
+registerSerializable(PolynomialDecay);
 
 /** Read numeric fields of a config; missing ones stay undefined (constructor defaults apply). */
 function numbers(config: tf.serialization.ConfigDict, keys: string[]): Record<string, number | undefined> {
@@ -163,16 +164,9 @@ function numbers(config: tf.serialization.ConfigDict, keys: string[]): Record<st
   return out;
 }
 
-const SCHEDULES = new Map<string, tf.serialization.SerializableConstructor<PruningSchedule>>([
-  [ConstantSparsity.className, ConstantSparsity as unknown as tf.serialization.SerializableConstructor<PruningSchedule>],
-  [PolynomialDecay.className, PolynomialDecay as unknown as tf.serialization.SerializableConstructor<PruningSchedule>],
-]);
-
-/** Rebuild a schedule from `schedule.toJSON()`. */
+/** Rebuild a schedule from `schedule.toJSON()` (also after JSON.stringify/parse). */
 export function scheduleFromJson(json: ScheduleJson): PruningSchedule {
-  const cls = SCHEDULES.get(json?.className);
-  if (!cls) throw new UsageError(`unknown pruning schedule ${JSON.stringify(json?.className)} (known: ${[...SCHEDULES.keys()].join(', ')})`);
-  return cls.fromConfig(cls, json.config ?? {});
+  return fromJson(json, PruningSchedule);
 }
 
 /**

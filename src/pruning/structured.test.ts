@@ -7,7 +7,7 @@ import { lenet5 } from '../models/lenet.js';
 import { summarize } from '../analysis/index.js';
 import { mulberry32 } from '../data/random.js';
 import { traceFilterChain } from './chain.js';
-import { prune, stripPruning } from './prune.js';
+import { prune, pruningState, stripPruning } from './prune.js';
 import { constant } from './schedule.js';
 import { removePrunedFilters } from './structured.js';
 
@@ -62,13 +62,13 @@ describe('traceFilterChain', () => {
 });
 
 describe('removePrunedFilters', () => {
-  it('conv → BN → pool → conv → flatten → dense: smaller model gives the masked model\'s outputs (max abs diff < 1e-5)', () => {
+  it('conv → BN → pool → conv → flatten → dense: smaller model gives the masked model\'s outputs (max abs diff < 1e-5)', async () => {
     const model = smallConvNet();
     randomize(model, 11);
-    const pruned = prune(model, { schedule: constant(0.5), granularity: 'filters' });
-    expect(pruned.targets.map((t) => t.layerName)).toEqual(['c1', 'c2', 'd1']);
-    pruned.updateMasks(0.5);
-    const masked = stripPruning(pruned);
+    const pruned = await prune(model, { schedule: constant(0.5), granularity: 'filters' });
+    expect(pruningState(pruned).targets.map((t) => t.layerName)).toEqual(['c1', 'c2', 'd1']);
+    pruningState(pruned).updateMasks(0.5);
+    const { model: masked } = await stripPruning(pruned);
     const { model: smaller, removed } = removePrunedFilters(masked);
     expect(removed.map((r) => [r.layer, r.before, r.after, r.next])).toEqual([
       ['c1', 6, 3, 'c2'],
@@ -79,7 +79,7 @@ describe('removePrunedFilters', () => {
     expect(smaller.getLayer('d1').getWeights()[0]!.shape).toEqual([3 * 3 * 4, 6]);
     const x = tf.randomUniform([5, 12, 12, 2], 0, 1, 'float32', 3);
     expect(maxAbsDiff(masked, smaller, x)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(pruned.model, smaller, x)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(pruned, smaller, x)).toBeLessThan(1e-5);
     expect(smaller.countParams()).toBeLessThan(model.countParams() / 2);
     tf.dispose(x);
     pruned.dispose();
@@ -116,13 +116,13 @@ describe('removePrunedFilters', () => {
     model.dispose();
   });
 
-  it('LeNet-5 with half of its filters and fc1 units pruned: fewer params and MACs, same outputs', () => {
+  it('LeNet-5 with half of its filters and fc1 units pruned: fewer params and MACs, same outputs', async () => {
     const model = lenet5(21);
-    const pruned = prune(model, { schedule: constant(0.5), granularity: 'filters:l2' });
-    expect(pruned.targets.map((t) => t.layerName)).toEqual(['conv1', 'conv2', 'fc1']);
-    expect(pruned.skipped.map((s) => s.layerName)).toEqual(['fc2']);
-    pruned.updateMasks(0.5);
-    const masked = stripPruning(pruned);
+    const pruned = await prune(model, { schedule: constant(0.5), granularity: 'filters:l2' });
+    expect(pruningState(pruned).targets.map((t) => t.layerName)).toEqual(['conv1', 'conv2', 'fc1']);
+    expect(pruningState(pruned).skipped.map((s) => s.layerName)).toEqual(['fc2']);
+    pruningState(pruned).updateMasks(0.5);
+    const { model: masked } = await stripPruning(pruned);
     const { model: smaller, removed } = removePrunedFilters(masked);
     expect(removed.map((r) => r.after)).toEqual([10, 25, 250]);
     const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 5);

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { usageCheck } from '../errors.js';
+import { registerSerializable, toSerialized, type SerializedConfig } from '../graph/serializable.js';
 import { validateBits } from './fake-quant.js';
 import { RANGE_METHODS, type RangeMethod } from './ranges.js';
 
@@ -110,6 +111,11 @@ export class QuantizationConfig extends tf.serialization.Serializable {
     };
   }
 
+  /** `{ className: 'SmallnetsQuantizationConfig', config }`; `fromJson` reads it back. */
+  toJSON(): SerializedConfig {
+    return toSerialized(this);
+  }
+
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
@@ -130,7 +136,7 @@ export class QuantizationConfig extends tf.serialization.Serializable {
     return new cls(options);
   }
 }
-tf.serialization.registerClass(QuantizationConfig);
+registerSerializable(QuantizationConfig);
 
 /** Accept plain options or a config object. */
 export function toQuantizationConfig(config: QuantizeOptions | QuantizationConfig): QuantizationConfig {

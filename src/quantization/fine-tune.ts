@@ -12,7 +12,7 @@ import { QuantizationConfig, qatTrainingDefaults, type QuantizeOptions } from '.
 import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { calibrateActivations, DEFAULT_CALIBRATION_SAMPLES } from './ptq.js';
 import { quantizeAware, stripQuantization } from './qat.js';
-import type { QuantizedModel } from './records.js';
+import type { QuantizationReport } from './records.js';
 
 export interface QuantizeFineTuneOptions extends QuantizeOptions {
   /** Post-training quantization: no fine-tuning (activation ranges are calibrated when quantized). */
@@ -36,7 +36,7 @@ export interface QuantizeFineTuneResult {
   /** Plain stock-layer model whose kernels hold the quantized values. */
   model: tfl.LayersModel;
   /** Grids and codes of every quantized kernel, frozen activation ranges. */
-  report: Omit<QuantizedModel, 'model'>;
+  report: QuantizationReport;
   config: QuantizationConfig;
   /** Accuracy on `data.test` before and after (with quantized activations: of the simulated model). */
   testAccuracyBefore: number | null;
@@ -91,7 +91,7 @@ export async function quantizeAndFineTune(
     const seconds = (performance.now() - started) / 1000;
     // With quantized activations the stripped float model cannot show their effect: measure the wrapped one.
     const simulated = config.activationBits !== null && data.test ? evaluateAccuracy(wrapped, data.test) : undefined;
-    const { model: stripped, ...report } = await stripQuantization(wrapped);
+    const { model: stripped, report } = await stripQuantization(wrapped);
     const testAccuracyAfter = simulated ?? (data.test ? evaluateAccuracy(stripped, data.test) : null);
     return {
       model: stripped, report, config, testAccuracyBefore, testAccuracyAfter, epochs, learningRate: ptq ? null : learningRate,

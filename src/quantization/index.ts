@@ -24,6 +24,7 @@ export { quantizeWeights, calibrateActivations, DEFAULT_CALIBRATION_SAMPLES, typ
 export {
   readQuantizationMetadata,
   type QuantizedModel,
+  type QuantizationReport,
   type QuantizedWeight,
   type ActivationRange,
   type QuantizationMetadata,

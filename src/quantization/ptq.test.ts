@@ -22,9 +22,9 @@ describe('post-training quantization', () => {
     expect(outputs(a.model, digits)).toEqual(outputs(b.model, digits));
     expect(outputs(a.model, digits)).toEqual(outputs(c.model, digits));
     expect(outputs(model, digits)).toEqual(before);
-    expect(a.activations).toEqual([]);
+    expect(a.report.activations).toEqual([]);
     for (const [layer, n] of Object.entries(distinctValuesPerLayer(a.model))) {
-      const channels = a.weights.find((w) => w.layer === layer)!.scales.length;
+      const channels = a.report.weights.find((w) => w.layer === layer)!.scales.length;
       expect(n).toBeLessThanOrEqual(15 * channels);
     }
     for (const m of [a.model, b.model, c.model, qat]) m.dispose();
@@ -48,7 +48,7 @@ describe('post-training quantization', () => {
   it('calibration records the min/max of each quantized layer output over the samples', async () => {
     const model = tinyModel();
     const samples = 40;
-    const { activations } = await quantizeWeights(model, { bits: 8, calibration: { split: digits, samples } });
+    const { report: { activations } } = await quantizeWeights(model, { bits: 8, calibration: { split: digits, samples } });
     expect(activations.map((a) => a.layer)).toEqual(['conv', 'dw', 'fc1']);
     // Reference: the same layers' outputs, computed on a wrapped model with activation quantization off.
     const wrapped = await quantizeAware(model, { bits: 8 });

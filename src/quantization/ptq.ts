@@ -24,7 +24,7 @@ export const DEFAULT_CALIBRATION_SAMPLES = 512;
  * Quantize the kernels of `model` to `options.bits` bits without training.
  *
  * @example
- * const { model: q, weights } = await quantizeWeights(model, { bits: 8, perChannel: true });
+ * const { model: q, report } = await quantizeWeights(model, { bits: 8, perChannel: true });
  */
 export async function quantizeWeights(model: tfl.LayersModel, options: PtqOptions): Promise<QuantizedModel> {
   const { calibration, ...rest } = options;

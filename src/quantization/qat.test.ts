@@ -12,6 +12,7 @@ import { trainModel } from '../training/train.js';
 import { QuantizationConfig } from './config.js';
 import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { quantizeAware, quantizeWrappers, stripQuantization } from './qat.js';
+import { fromJson } from '../graph/serializable.js';
 import { readQuantizationMetadata } from './records.js';
 import { outputs, syntheticDigits, tinyModel } from './models.test-util.js';
 
@@ -54,10 +55,15 @@ describe('quantizeAware', () => {
     expect(() => new QuantizationConfig({ bits: 4, range: 'p99' as 'mse' })).toThrow(/range must be one of mse, minmax|range must be one of minmax, mse/);
   });
 
-  it('the config round-trips through getConfig/fromConfig', () => {
+  it('the config round-trips through getConfig/fromConfig and through JSON text (toJSON → fromJson)', () => {
     const config = new QuantizationConfig({ bits: 3, perChannel: true, symmetric: false, range: 'minmax', activations: true, activationBits: 6, emaDecay: 0.9, layers: ['fc1'] });
     const back = QuantizationConfig.fromConfig(QuantizationConfig, config.getConfig());
     expect(back.getConfig()).toEqual(config.getConfig());
+    const json = JSON.parse(JSON.stringify(config));
+    expect(json.className).toBe('SmallnetsQuantizationConfig');
+    const read = fromJson(json, QuantizationConfig);
+    expect(read).toBeInstanceOf(QuantizationConfig);
+    expect(read.getConfig()).toEqual(config.getConfig());
   });
 
   it('fine-tuning moves the float kernels (straight-through gradients reach them)', async () => {
@@ -100,7 +106,7 @@ describe('stripQuantization', () => {
     it(`bakes grid values that the stripped model computes exactly like the wrapped one (perChannel=${perChannel})`, async () => {
       const qat = await quantizeAware(tinyModel(), { bits: 3, perChannel });
       const wrappedOut = outputs(qat, digits);
-      const { model, weights } = await stripQuantization(qat);
+      const { model, report: { weights } } = await stripQuantization(qat);
       expect(outputs(model, digits)).toEqual(wrappedOut);
       expect(model.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D', 'DepthwiseConv2D', 'BatchNormalization', 'Flatten', 'Dense', 'Dense']);
       const distinct = distinctValuesPerLayer(model);
@@ -124,7 +130,7 @@ describe('stripQuantization', () => {
 
   it('strip → save → load round trip: stock layers only, same outputs, grids in userDefinedMetadata', async () => {
     const qat = await quantizeAware(tinyModel(), { bits: 5, perChannel: true });
-    const { model, weights } = await stripQuantization(qat);
+    const { model, report: { weights } } = await stripQuantization(qat);
     const out = path.join(dir, 'stripped');
     await saveModel(model, out);
     const json = await readFile(path.join(out, 'model.json'), 'utf8');
@@ -175,7 +181,7 @@ describe('activation fake-quantization', () => {
     const quantizedOut = (probe.predict(xs) as tf.Tensor).dataSync();
     expect(new Set(quantizedOut).size).toBeLessThanOrEqual(16);
     expect(fc2!.quantizesOutput).toBe(false);
-    const { activations } = await stripQuantization(qat);
+    const { report: { activations } } = await stripQuantization(qat);
     expect(activations.map((a) => a.layer)).toEqual(['conv', 'dw', 'fc1']);
     expect(activations[0]!.bits).toBe(4);
     expect(activations[0]!.max).toBeCloseTo(conv!.activationRange()!.max, 6);

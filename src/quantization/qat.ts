@@ -27,7 +27,7 @@ export function quantizeWrappers(model: tfl.LayersModel): QuantizeWrapper[] {
  * @example
  * const qat = await quantizeAware(model, { bits: 6 });
  * trainModel(qat, train, { epochs: 1, learningRate: 1e-4 });
- * const { model: quantized, weights } = await stripQuantization(qat);
+ * const { model: quantized, report } = await stripQuantization(qat);
  */
 export async function quantizeAware(model: tfl.LayersModel, config: QuantizeOptions | QuantizationConfig): Promise<tfl.LayersModel> {
   const quantization = toQuantizationConfig(config);
@@ -40,9 +40,13 @@ export async function quantizeAware(model: tfl.LayersModel, config: QuantizeOpti
 }
 
 /**
- * A plain stock-layer model whose kernels hold the quantized values (exactly what the wrapped model
- * computed with), the grid and codes of every quantized kernel, and the frozen activation ranges.
- * The grids are also stored in the model's userDefinedMetadata.quantization.
+ * `{ model, report }`: a plain stock-layer model whose kernels hold the quantized values (exactly
+ * what the wrapped model computed with), and the grid and codes of every quantized kernel and the
+ * frozen activation ranges. The grids are also stored in the model's userDefinedMetadata.quantization.
+ *
+ * @example
+ * const { model: plain, report } = await stripQuantization(qat);
+ * report.weights.map((w) => [w.layer, w.bits]);
  */
 export async function stripQuantization(model: tfl.LayersModel): Promise<QuantizedModel> {
   const wrappers = quantizeWrappers(model);
@@ -79,5 +83,5 @@ export async function stripQuantization(model: tfl.LayersModel): Promise<Quantiz
     return kernel ? tf.tensor(kernel, wrapper.kernelShape) : undefined;
   });
   addMetadata(plain, { quantization: quantizationMetadata(weights, activations) });
-  return { model: plain, weights, activations };
+  return { model: plain, report: { weights, activations } };
 }

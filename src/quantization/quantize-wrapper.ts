@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
 import { QuantizationConfig } from './config.js';
+import { registerSerializable } from '../graph/serializable.js';
 import { gridFromRange, type AffineGrid } from './fake-quant.js';
 import { fakeQuantWithGrids } from './fake-quant-op.js';
 import { gridsWithRatios, searchClipRatios } from './ranges.js';
@@ -28,7 +29,7 @@ export interface QuantizeWrapperArgs extends KernelWrapperArgs {
 const FLOAT_OUTPUT_ACTIVATIONS = ['softmax', 'sigmoid'];
 
 export class QuantizeWrapper extends KernelWrapper {
-  static className = 'SmallnetsQuantize';
+  static className = 'SmallnetsQuantizeWrapper';
   readonly quantization: QuantizationConfig;
   private activationMin?: tfl.LayerVariable;
   private activationMax?: tfl.LayerVariable;
@@ -157,5 +158,5 @@ export class QuantizeWrapper extends KernelWrapper {
     return new cls({ ...config, layer: innerLayerFromConfig(config), quantization });
   }
 }
-tf.serialization.registerClass(QuantizeWrapper);
+registerSerializable(QuantizeWrapper);
 

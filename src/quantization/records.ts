@@ -35,11 +35,16 @@ export interface ActivationRange {
   zeroPoint: number;
 }
 
-/** A plain stock-layer model with quantized values baked into its kernels, plus the grids. */
-export interface QuantizedModel {
-  model: tfl.LayersModel;
+/** What stripping a quantized model reports: the grid and codes of every kernel, the activation ranges. */
+export interface QuantizationReport {
   weights: QuantizedWeight[];
   activations: ActivationRange[];
+}
+
+/** A plain stock-layer model with quantized values baked into its kernels, plus the report. */
+export interface QuantizedModel {
+  model: tfl.LayersModel;
+  report: QuantizationReport;
 }
 
 /** The JSON stored in userDefinedMetadata.quantization. */

@@ -14,6 +14,7 @@ import { shiftedBatch } from '../data/augment.js';
 import { epochProgress } from './progress.js';
 import type { GradientWorker } from './data-parallel.js';
 import { usageCheck } from '../errors.js';
+import { chainHooks, stepHooksOf } from './step-hooks.js';
 
 export type OptimizerName = 'adam' | 'sgd' | 'momentum';
 
@@ -28,9 +29,9 @@ export interface TrainOptions {
   schedule?: 'constant' | 'cosine';
   optimizer?: OptimizerName;
   seed?: number;
-  /** Runs after every optimizer step, with the 1-based global step. */
+  /** Runs after every optimizer step, with the 1-based global step (after the model's own step hooks). */
   afterStep?: (step: number) => void;
-  /** Runs before every optimizer step (e.g. pruning schedules update masks here). */
+  /** Runs before every optimizer step (after the model's own step hooks, e.g. pruning's mask updates). */
   beforeStep?: (step: number) => void;
   loss?: LossFn;
   /** Show per-epoch progress on stderr (default true). */
@@ -97,6 +98,10 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
   const totalSteps = stepsPerEpoch * options.epochs;
   const imageShape = model.inputs[0]!.shape.slice(1) as number[];
   const maxShift = options.augment?.maxShift ?? 0;
+  // Hooks the model carries (pruning's masks) run before the caller's own.
+  const carried = stepHooksOf(model);
+  const beforeStep = chainHooks(carried?.beforeStep, options.beforeStep);
+  const afterStep = chainHooks(carried?.afterStep, options.afterStep);
 
   const allXs = tf.tensor(split.images, [split.count, ...imageShape]);
   const allYs = tf.tidy(() => tf.oneHot(tf.tensor1d(split.labels, 'int32'), NUM_CLASSES).toFloat());
@@ -116,7 +121,7 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
         const indices = order.slice(b * batchSize, Math.min((b + 1) * batchSize, split.count));
         step++;
         if (options.schedule === 'cosine') setLearningRate(optimizer, baseLr * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / totalSteps)));
-        options.beforeStep?.(step);
+        beforeStep?.(step);
         const [batchLoss, batchCorrect] = parallelStep
           ? parallelStep(shiftedBatch(split.images, indices, maxShift, random), indices.map((i) => split.labels[i]!), imageShape)
           : tf.tidy(() => {
@@ -127,7 +132,7 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
           const ys = tf.gather(allYs, idx) as tf.Tensor2D;
           return step_(xs, ys);
         });
-        options.afterStep?.(step);
+        afterStep?.(step);
         lossSum += batchLoss * indices.length;
         correct += batchCorrect;
         seen += indices.length;
