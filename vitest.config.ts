@@ -1,6 +1,20 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `smallnets` and its subpaths resolve to the sources, as package.json's exports map them to the
+ * build: the README's examples (src/readme.test.ts) import the package by name and run as written.
+ */
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { exports: Record<string, string | { import: string }> };
+const alias = Object.entries(pkg.exports).flatMap(([subpath, target]) => {
+  if (typeof target === 'string') return [];
+  const source = target.import.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts');
+  return [{ find: new RegExp(`^smallnets${subpath.slice(1).replace(/\//g, '\\/')}$`), replacement: path.resolve(source) }];
+});
+
 export default defineConfig({
+  resolve: { alias },
   test: {
     include: ['src/**/*.test.ts'],
     // Kernel and training tests do real numerical work on 2 cores.

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../engine/backend.js';
-import { convertChannels, decodeImage, imageForModel, readImageFile, readImageHeader } from './image.js';
+import { convertChannels, decodeImage, encodePng, imageForModel, readImageFile, readImageHeader } from './image.js';
 import { pattern, pngHeaderOnly, rawPng, rgbJpeg, rgbaPng, withJpegSize } from './image-fixtures.test-util.js';
 
 let dir: string;
@@ -112,5 +112,17 @@ describe('image → model input', () => {
     const x = imageForModel(image, 1, 2, 1);
     expect(Array.from(x.dataSync())).toEqual([50, 120]);
     x.dispose();
+  });
+});
+
+describe('encodePng', () => {
+  it('gray and RGB pixels round-trip exactly through decodeImage; a size mismatch is refused', () => {
+    for (const channels of [1, 3] as const) {
+      const data = Uint8Array.from({ length: 7 * 5 * channels }, (_, i) => (i * 37) % 256);
+      const back = decodeImage(encodePng({ width: 7, height: 5, channels, data }));
+      expect([back.format, back.width, back.height, back.channels]).toEqual(['png', 7, 5, channels]);
+      expect(Array.from(back.data)).toEqual(Array.from(data));
+    }
+    expect(() => encodePng({ width: 7, height: 5, channels: 1, data: new Uint8Array(3) })).toThrow(/3 samples do not make a 7×5 image/);
   });
 });

@@ -228,3 +228,21 @@ export function imageForModel(image: DecodedImage, height: number, width: number
     return tf.image.resizeBilinear(t, [height, width], false, true);
   });
 }
+
+/**
+ * A PNG file of 8-bit pixels (gray for 1 channel, RGB for 3): to write a dataset folder, or a test
+ * image, that `readImageFile` reads back exactly.
+ *
+ * @example
+ * await writeFile('digit.png', encodePng({ width: 28, height: 28, channels: 1, data: pixels }));
+ */
+export function encodePng(image: Pick<DecodedImage, 'width' | 'height' | 'channels' | 'data'>): Uint8Array {
+  const { width, height, channels, data } = image;
+  if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0) || data.length !== width * height * channels) {
+    throw new RuntimeError(`encodePng: ${data.length} samples do not make a ${width}×${height} image with ${channels} channel(s)`);
+  }
+  const png = new PNG({ width, height, colorType: channels === 1 ? 0 : 2, inputColorType: channels === 1 ? 0 : 2, inputHasAlpha: false });
+  png.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bytes = PNG.sync.write(png, { colorType: channels === 1 ? 0 : 2, inputColorType: channels === 1 ? 0 : 2, inputHasAlpha: false });
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

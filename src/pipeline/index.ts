@@ -1,0 +1,15 @@
+/**
+ * The pipeline: open any model (`openModel`), the Deep Compression pipeline (`compress` → .snn),
+ * classify images (`predictImages`), summarize a model where it lies (`summaryOf`), and the three
+ * weight techniques in their one shared shape (`pruning`, `quantization`, `clustering`).
+ */
+export {
+  openModel, openLayersModel, familyFromName, MAX_ONNX_FILE_BYTES,
+  type OpenedModel, type OpenedLayersModel, type ModelFormat,
+} from './open-model.js';
+export { compress, DEFAULT_RECIPE, type CompressOptions, type CompressResult } from './compress.js';
+export { compressionSizes, type CompressionSizes, type TensorSizes } from './compression-sizes.js';
+export { predictImages, readLabels, type ImagePredictions, type ImageSource, type PredictOptions } from './predict.js';
+export { summaryOf, type SummaryOptions } from './summary.js';
+export { DATA_SOURCES, takesMnistDigits, trainingDataFor, type DataSource } from './training-data.js';
+export { clustering, pruning, quantization, type Technique } from './techniques.js';
