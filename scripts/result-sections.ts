@@ -71,6 +71,21 @@ export const RESULT_SECTIONS: ResultSection[] = [
     ],
     rows: [0, 1, 2, 3].map((i) => ({ command: `npx tsx bench/conv-grad.ts --json --case ${i}` })),
   },
+  {
+    name: 'bench-web-filter',
+    title: 'Web playground: filter update time and first load (issue 11)',
+    intro: 'The filter view in headless Debian chromium (software rendering): one update = convolution + drawing of a 224×224 image, timed in the page (median / 95th percentile of 50 updates after 10 warm-up, median of 5 rounds); one frame at 60 Hz is 16.7 ms. First load = every byte the page fetches before it is usable (no ML library).',
+    columns: [
+      { header: '3×3 median ms', value: num('median3x3Ms', 2) },
+      { header: '3×3 p95 ms', value: num('p95_3x3Ms', 2) },
+      { header: '5×5 median ms', value: num('median5x5Ms', 2) },
+      { header: '5×5 p95 ms', value: num('p95_5x5Ms', 2) },
+      { header: 'within one frame', value: (r) => (r['withinFrame'] === true ? 'yes' : r['withinFrame'] === false ? 'no' : '–') },
+      { header: 'first load bytes', value: num('firstLoadBytes') },
+      { header: 'files', value: num('firstLoadFiles') },
+    ],
+    rows: [{ command: 'npx tsx bench/web-filter.ts --json' }],
+  },
 ];
 
 const delta = (r: Record<string, unknown>) =>

@@ -19,6 +19,7 @@ import { register as registerRestructure } from './restructure.js';
 import { register as registerPredict } from './predict.js';
 import { register as registerQuantize } from './quantize.js';
 import { register as registerCluster } from './cluster.js';
+import { register as registerServe } from './serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('smallnets')
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerQuantize(program);
   registerCluster(program);
+  registerServe(program);
   program.commands.forEach((cmd) => cmd.exitOverride());
   return program;
 }

@@ -1,0 +1,122 @@
+/**
+ * `npm run build` (after tsc): bundles the web playground (src/web/app) with esbuild into
+ * dist/web/app — everything local, no CDN — and writes its data files:
+ *   digits.bin       20 MNIST test digits (2 per class) for the filter view (15 KB)
+ *   mnist-train.bin  the 8,000 training digits, fetched only to train in the page
+ *   mnist-test.bin   the 2,000 test digits, fetched only to measure accuracy in the page
+ *   build.json       byte sizes: what the first load costs, what each digit engine costs
+ * Code splitting keeps TF.js out of the first load: the model views import it lazily.
+ */
+import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { loadMnist, PIXELS, type Split } from '../src/data/mnist.js';
+import { encodeDigits } from '../src/web/app/digit-file.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const APP_SRC = path.join(ROOT, 'src/web/app');
+export const DEFAULT_OUT = path.join(ROOT, 'dist/web/app');
+
+/** Entry chunks whose static closure is one digit engine (see src/web/app/draw). */
+const ENGINE_ENTRIES: Record<string, string> = {};
+
+export interface BuildManifest {
+  /** Every file of the app and its size in bytes. */
+  bytes: Record<string, number>;
+  /** Files the first page load fetches (HTML, CSS, the main chunk and what it imports, digits). */
+  firstLoad: string[];
+  /** For each engine: the files it needs beyond the first load. */
+  engines: Record<string, string[]>;
+}
+
+function subset(split: Split, indexes: number[]): Split {
+  const images = new Float32Array(indexes.length * PIXELS);
+  const labels = new Uint8Array(indexes.length);
+  indexes.forEach((from, i) => {
+    images.set(split.images.subarray(from * PIXELS, (from + 1) * PIXELS), i * PIXELS);
+    labels[i] = split.labels[from]!;
+  });
+  return { images, labels, count: indexes.length };
+}
+
+/** The first two test digits of each class, in class order. */
+function sampleDigits(test: Split): Split {
+  const picked: number[] = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const of = [...test.labels.keys()].filter((i) => test.labels[i] === digit).slice(0, 2);
+    picked.push(...of);
+  }
+  return subset(test, picked);
+}
+
+/** Static-import closure of an output file in esbuild's metafile. */
+function closure(meta: esbuild.Metafile, start: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imported of meta.outputs[file]?.imports ?? []) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(start);
+  return [...seen];
+}
+
+/** Build the app into `outDir` (replaced); returns the size manifest. */
+export async function buildWebApp(outDir = DEFAULT_OUT, options: { log?: (line: string) => void } = {}): Promise<BuildManifest> {
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { main: path.join(APP_SRC, 'main.ts') },
+    outdir: outDir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    minify: true,
+    metafile: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  const meta = result.metafile;
+  for (const file of ['index.html', 'style.css']) await copyFile(path.join(APP_SRC, file), path.join(outDir, file));
+
+  const { train, test } = loadMnist();
+  await writeFile(path.join(outDir, 'digits.bin'), encodeDigits(sampleDigits(test)));
+  await writeFile(path.join(outDir, 'mnist-train.bin'), encodeDigits(train));
+  await writeFile(path.join(outDir, 'mnist-test.bin'), encodeDigits(test));
+
+  const relative = (file: string) => path.relative(outDir, path.resolve(ROOT, file)).split(path.sep).join('/');
+  const outputOf = (entry: string) => {
+    const found = Object.entries(meta.outputs).find(([, o]) => o.entryPoint && path.resolve(ROOT, o.entryPoint) === path.join(APP_SRC, entry));
+    if (!found) throw new Error(`esbuild produced no chunk for ${entry}`);
+    return found[0];
+  };
+  const firstLoad = ['index.html', 'style.css', ...closure(meta, outputOf('main.ts')).map(relative), 'digits.bin'];
+  const engines = Object.fromEntries(
+    Object.entries(ENGINE_ENTRIES).map(([name, entry]) => [name, closure(meta, outputOf(entry)).map(relative).filter((f) => !firstLoad.includes(f))]),
+  ) as BuildManifest['engines'];
+
+  const bytes: Record<string, number> = {};
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else bytes[path.relative(outDir, full).split(path.sep).join('/')] = (await stat(full)).size;
+    }
+  };
+  await walk(outDir);
+  const manifest: BuildManifest = { bytes, firstLoad, engines };
+  await writeFile(path.join(outDir, 'build.json'), JSON.stringify(manifest, null, 1));
+  const total = (files: string[]) => files.reduce((sum, f) => sum + (bytes[f] ?? 0), 0);
+  options.log?.(`web app → ${path.relative(ROOT, outDir)}: first load ${total(firstLoad).toLocaleString('en-US')} bytes; ` +
+    Object.entries(engines).map(([name, files]) => `${name} engine ${total(files).toLocaleString('en-US')} bytes`).join(', '));
+  return manifest;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildWebApp(process.argv[2] ? path.resolve(process.argv[2]) : DEFAULT_OUT, { log: (line) => process.stderr.write(`${line}\n`) });
+}

@@ -1,0 +1,106 @@
+/**
+ * The playground in a real browser (Debian's chromium through playwright-core): one build, one
+ * server, one browser launch for the whole file, a fresh page per test. Screenshots of each view
+ * go to out/web-screenshots/ (not committed).
+ */
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWebApp, type BuildManifest } from '../../scripts/build-web.js';
+import { initBackend } from '../engine/backend.js';
+import { loadMnist } from '../data/mnist.js';
+import { launchChromium } from './browser.test-util.js';
+import { startWebServer, type WebServer } from './server.js';
+
+const SCREENSHOTS = path.resolve('out/web-screenshots');
+
+let dir: string;
+let manifest: BuildManifest;
+let server: WebServer;
+let browser: Browser;
+
+/** A page on the playground that records console errors and uncaught exceptions. */
+async function open(view: string, width = 1100): Promise<{ page: Page; errors: string[]; fetched: Map<string, number> }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const errors: string[] = [];
+  const fetched = new Map<string, number>();
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', (r) => {
+    const file = new URL(r.url()).pathname.slice(1) || 'index.html';
+    fetched.set(file, Number(r.headers()['content-length'] ?? 0));
+  });
+  await page.goto(`${server.url}#${view}`);
+  await page.waitForSelector(`section[data-view="${view}"][data-ready]`);
+  return { page, errors, fetched };
+}
+
+async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'smallnets-web-'));
+  manifest = await buildWebApp(path.join(dir, 'app'));
+  server = await startWebServer({ appDir: path.join(dir, 'app'), port: 0 });
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await initBackend('cpu');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the playground in chromium', () => {
+  it('loads the filter view with no console error, fetching only the first-load files (≤ 500 KB, no ML library)', async () => {
+    const { page, errors, fetched } = await open('filter');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'filter.png') });
+    expect(errors).toEqual([]);
+    const files = [...fetched.keys()].filter((f) => f !== 'served.json');
+    expect(files.every((f) => manifest.firstLoad.includes(f)), files.join(', ')).toBe(true);
+    const bytes = [...fetched.values()].reduce((a, b) => a + b, 0);
+    expect(bytes).toBeGreaterThan(10_000);
+    expect(bytes).toBeLessThanOrEqual(500_000);
+    await page.close();
+  });
+
+  it('a Sobel-x kernel typed into the grid turns the output canvas into the reference convolution', async () => {
+    const { page, errors } = await open('filter');
+    await page.selectOption('#image-source', 'digit:4'); // a "2"
+    await page.click('button[data-preset="identity"]');
+    const sobelX = [-1, 0, 1, -2, 0, 2, -1, 0, 1];
+    for (const [i, w] of sobelX.entries()) await page.fill(`.kernel-grid input[data-index="${i}"]`, String(w));
+    await nextFrames(page);
+    const shown = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#filter-output')!;
+      return { width: canvas.width, height: canvas.height, rgba: Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data) };
+    });
+    const { test } = loadMnist();
+    const digits = [...test.labels.keys()].filter((i) => test.labels[i] === 2);
+    const digit = test.images.subarray(digits[0]! * 784, digits[0]! * 784 + 784);
+    const values = tf.tidy(() => tf.conv2d(tf.tensor4d(Float32Array.from(digit, (v) => Math.round(v * 255) / 255), [1, 28, 28, 1]), tf.tensor4d(sobelX, [3, 3, 1, 1]), 1, 'same').dataSync());
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    expect([shown.width, shown.height]).toEqual([28, 28]);
+    let worst = 0;
+    values.forEach((v, i) => (worst = Math.max(worst, Math.abs(shown.rgba[i * 4]! - Math.round(((v - min) * 255) / (max - min))))));
+    expect(worst).toBeLessThanOrEqual(1); // float summation order may move a rounding by one level
+    await page.hover('#filter-output', { position: { x: 150, y: 150 } });
+    expect(await page.textContent('#arithmetic')).toMatch(/Output pixel \(\d+, \d+\) = sum of input × weight/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a 360 px wide phone screen without sideways scrolling', async () => {
+    const { page } = await open('filter', 360);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'filter-phone.png'), fullPage: true });
+    await page.close();
+  });
+});
