@@ -4,6 +4,7 @@
  *   digits.bin       20 MNIST test digits (2 per class) for the filter view (15 KB)
  *   mnist-train.bin  the 8,000 training digits, fetched only to train in the page
  *   mnist-test.bin   the 2,000 test digits, fetched only to measure accuracy in the page
+ *   *.wasm           TF.js's wasm backend, for the training worker
  *   build.json       byte sizes: what the first load costs, what each digit engine costs
  * Code splitting keeps TF.js out of the first load: the model views import it lazily.
  */
@@ -16,6 +17,7 @@ import { encodeDigits } from '../src/web/app/digit-file.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP_SRC = path.join(ROOT, 'src/web/app');
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
 export const DEFAULT_OUT = path.join(ROOT, 'dist/web/app');
 
 /** Entry chunks whose static closure is one digit engine (see src/web/app/draw). */
@@ -68,7 +70,7 @@ export async function buildWebApp(outDir = DEFAULT_OUT, options: { log?: (line: 
   await mkdir(outDir, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: { main: path.join(APP_SRC, 'main.ts') },
+    entryPoints: { main: path.join(APP_SRC, 'main.ts'), 'train-worker': path.join(APP_SRC, 'learned/train-worker.ts') },
     outdir: outDir,
     bundle: true,
     splitting: true,
@@ -83,6 +85,8 @@ export async function buildWebApp(outDir = DEFAULT_OUT, options: { log?: (line: 
   });
   const meta = result.metafile;
   for (const file of ['index.html', 'style.css']) await copyFile(path.join(APP_SRC, file), path.join(outDir, file));
+  // TF.js's wasm binaries, for the training worker (SIMD, and plain for browsers without SIMD).
+  for (const file of WASM_FILES) await copyFile(path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist', file), path.join(outDir, file));
 
   const { train, test } = loadMnist();
   await writeFile(path.join(outDir, 'digits.bin'), encodeDigits(sampleDigits(test)));

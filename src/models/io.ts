@@ -15,6 +15,9 @@ import { concatBytes } from '../format/bytes.js';
 import { writeDirAtomic } from './atomic-write.js';
 import { parseWeightsManifest, expectedShardBytes } from './manifest.js';
 import { isUrl, readLocation } from './read-bytes.js';
+import { modelArtifacts } from './model-artifacts.js';
+
+export { modelArtifacts };
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -22,18 +25,6 @@ export const WEIGHTS_BIN = 'weights.bin';
 export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 /** Weights a manifest may declare in all (2 GiB: more than any model smallnets trains or runs). */
 export const MAX_WEIGHT_BYTES = 2 ** 31;
-
-/** The model.json + weights a LayersModel saves to, in memory. */
-export async function modelArtifacts(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let captured: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      captured = artifacts;
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
-  );
-  return captured!;
-}
 
 /** Serialize artifacts as TF.js LayersModel files: { 'model.json': …, 'weights.bin': … }. */
 export function artifactsToFiles(artifacts: tf.io.ModelArtifacts): Record<string, Uint8Array | string> {

@@ -1,97 +1,17 @@
 /**
- * TF.js glue for the .snn container: a tf.layers model (plus per-weight encoding hints from
- * pruning/clustering/quantization) becomes an SnnModel, and an SnnModel becomes TF.js artifacts or a
- * tf.layers model again. The container itself (src/format) knows nothing of TF.js.
+ * .snn files on disk or at a URL, read with a size cap and decoded (the container itself is
+ * src/format; the model glue, browser-safe, is snn-layers.ts, re-exported here).
  */
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { concatBytes } from '../format/bytes.js';
-import { decodeSnn, encodeSnnWithReport, encodeTensorAuto, type EncodingHint } from '../format/index.js';
-import type { JsonObject, SnnModel, SnnReport, SnnTensor } from '../format/spec.js';
-import { modelArtifacts } from './io.js';
+import { decodeSnn } from '../format/index.js';
+import type { SnnModel } from '../format/spec.js';
 import { readLocation } from './read-bytes.js';
-import { RuntimeError } from '../errors.js';
+import { snnToLayersModel } from './snn-layers.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+export { encodeModel, modelWeightValues, snnToArtifacts, snnToLayersModel, type EncodingHints, type WeightValues } from './snn-layers.js';
 
 /** .snn files larger than this are refused before reading (the LeNets compress to kilobytes). */
 export const MAX_SNN_FILE_BYTES = 1 << 30;
-
-/** Weight name (e.g. `conv1/kernel`) → how to encode it. Weights without a hint are stored float32. */
-export type EncodingHints = Record<string, EncodingHint>;
-
-/** One float32 weight of a model, as saved: its manifest name, shape and values. */
-export interface WeightValues {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
-
-/**
- * The float32 weights of a model in save order, under their manifest names (`conv1/kernel`, …):
- * what the model's weight file holds, sliced per tensor.
- */
-export async function modelWeightValues(model: tfl.LayersModel): Promise<WeightValues[]> {
-  return weightValuesOf(await modelArtifacts(model));
-}
-
-function weightValuesOf(artifacts: tf.io.ModelArtifacts): WeightValues[] {
-  const data = new Float32Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData!));
-  let offset = 0;
-  return (artifacts.weightSpecs ?? []).map((spec) => {
-    if (spec.dtype !== 'float32') throw new RuntimeError(`weight ${spec.name} has dtype ${spec.dtype}; only float32 weights are encoded`);
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    const values = data.slice(offset, offset + size);
-    offset += size;
-    return { name: spec.name, shape: [...spec.shape], values };
-  });
-}
-
-/** Encode a model; returns the file bytes and the writer's per-tensor size report. */
-export async function encodeModel(
-  model: tfl.LayersModel,
-  hints: EncodingHints = {},
-  metadata: JsonObject | null = null,
-): Promise<{ bytes: Uint8Array; report: SnnReport; snn: SnnModel }> {
-  const artifacts = await modelArtifacts(model);
-  const tensors = weightValuesOf(artifacts).map((w) => encodeTensorAuto(w.name, w.values, w.shape, hints[w.name] ?? {}));
-  const snn: SnnModel = { topology: artifacts.modelTopology as JsonObject, metadata, tensors };
-  const { bytes, report } = encodeSnnWithReport(snn);
-  return { bytes, report, snn };
-}
-
-/** TF.js artifacts (topology + float32/int32/bool weights) of a decoded .snn. */
-export function snnToArtifacts(snn: SnnModel): tf.io.ModelArtifacts {
-  if (snn.topology === null) throw new RuntimeError('the .snn file has no model topology, so it cannot be rebuilt as a model');
-  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  const chunks: Uint8Array[] = [];
-  for (const t of snn.tensors) {
-    weightSpecs.push({ name: t.name, shape: [...t.shape], dtype: t.dtype });
-    chunks.push(tensorBytes(t));
-  }
-  return { modelTopology: snn.topology, weightSpecs, weightData: concatBytes(chunks).buffer };
-}
-
-function tensorBytes(t: SnnTensor): Uint8Array {
-  if (t.dtype === 'float32') return new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength);
-  if (t.dtype === 'int32') {
-    const ints = Int32Array.from(t.values);
-    return new Uint8Array(ints.buffer);
-  }
-  return Uint8Array.from(t.values, (v) => (v !== 0 ? 1 : 0));
-}
-
-/**
- * Rebuild the tf.layers model stored in a decoded .snn.
- * @example
- * const model = await snnToLayersModel(decodeSnn(await readFile('lenet5.snn')));
- */
-export async function snnToLayersModel(snn: SnnModel): Promise<tfl.LayersModel> {
-  try {
-    return await tfl.loadLayersModel(tf.io.fromMemory(snnToArtifacts(snn)));
-  } catch (error) {
-    if (error instanceof RuntimeError) throw error;
-    throw new RuntimeError(`cannot build a model from the .snn file: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
 
 /** Read and decode a .snn file or URL (size capped; checksum, version and every size verified by the reader). */
 export async function readSnnFile(location: string): Promise<SnnModel> {

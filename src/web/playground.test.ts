@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, type BuildManifest } from '../../scripts/build-web.js';
-import { initBackend } from '../engine/backend.js';
 import { loadMnist } from '../data/mnist.js';
 import { launchChromium } from './browser.test-util.js';
 import { startWebServer, type WebServer } from './server.js';
+import { trainDigitModels, type DigitModels } from './digit-models.test-util.js';
 
 const SCREENSHOTS = path.resolve('out/web-screenshots');
 
@@ -21,6 +21,7 @@ let dir: string;
 let manifest: BuildManifest;
 let server: WebServer;
 let browser: Browser;
+let models: DigitModels;
 
 /** A page on the playground that records console errors and uncaught exceptions. */
 async function open(view: string, width = 1100): Promise<{ page: Page; errors: string[]; fetched: Map<string, number> }> {
@@ -45,10 +46,10 @@ async function nextFrames(page: Page): Promise<void> {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'smallnets-web-'));
   manifest = await buildWebApp(path.join(dir, 'app'));
-  server = await startWebServer({ appDir: path.join(dir, 'app'), port: 0 });
+  models = await trainDigitModels(dir);
+  server = await startWebServer({ appDir: path.join(dir, 'app'), port: 0, models: [models.tfjsDir, models.snnFile] });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
-  await initBackend('cpu');
 });
 
 afterAll(async () => {
@@ -93,6 +94,33 @@ describe('the playground in chromium', () => {
     expect(worst).toBeLessThanOrEqual(1); // float summation order may move a rounding by one level
     await page.hover('#filter-output', { position: { x: 150, y: 150 } });
     expect(await page.textContent('#arithmetic')).toMatch(/Output pixel \(\d+, \d+\) = sum of input × weight/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the learned conv1 filters of a served model as tiles, and a tile opens its kernel in the filter view', async () => {
+    const { page, errors } = await open('learned');
+    await page.waitForSelector('section[data-view="learned"][data-filters]');
+    expect(await page.locator('#filter-tiles .tile').count()).toBe(8);
+    expect(await page.locator('#feature-maps canvas').count()).toBe(8);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'learned.png'), fullPage: true });
+    await page.click('#filter-tiles .tile >> nth=2');
+    await page.waitForSelector('section[data-view="filter"]:not([hidden])');
+    const typed = await page.$$eval('.kernel-grid input', (inputs) => inputs.map((i) => Number((i as HTMLInputElement).value)));
+    const kernel = models.dense.getLayer('conv1').getWeights()[0]!.dataSync(); // [5, 5, 1, 8]
+    expect(typed).toHaveLength(25);
+    typed.forEach((v, i) => expect(Math.abs(v - kernel[i * 8 + 2]!)).toBeLessThanOrEqual(Math.abs(kernel[i * 8 + 2]!) * 0.005 + 1e-6));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('trains a LeNet-5 in a background worker and shows its filters', async () => {
+    const { page, errors } = await open('learned');
+    await page.selectOption('#train-digits', '1000');
+    await page.click('#train-here');
+    await page.waitForFunction(() => document.querySelectorAll('#filter-tiles .tile').length === 20, undefined, { timeout: 60_000 });
+    expect(await page.$eval('#learned-model', (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent)).toMatch(/^LeNet-5 trained here on 1,000 digits \((\d+\.\d)% on 2,000 test digits\)$/);
+    expect(await page.textContent('#learned-status')).toMatch(/trained in \d+\.\d s on TF\.js wasm/);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,15 +4,8 @@
  * loaded the first time their tab opens.
  */
 import { installGlobalErrorHandlers, reported } from './error-banner.js';
-import { mountFilterView, type FilterView } from './filter/filter-view.js';
-
-export type ViewName = 'filter' | 'learned' | 'draw' | 'tradeoffs';
-
-/** What views may ask of the app: switch tabs, reach the filter editor. */
-export interface AppContext {
-  show(view: ViewName): void;
-  filterView: Promise<FilterView | undefined>;
-}
+import { mountFilterView } from './filter/filter-view.js';
+import type { AppContext, ViewName } from './app-context.js';
 
 const VIEWS: readonly ViewName[] = ['filter', 'learned', 'draw', 'tradeoffs'];
 const TITLES: Record<ViewName, string> = {
@@ -40,6 +33,7 @@ mounted.set('filter', context.filterView);
 
 /** How each view other than the filter view is loaded (its own chunk, fetched on first visit). */
 const LOADERS: Partial<Record<ViewName, (root: HTMLElement) => Promise<unknown>>> = {
+  learned: async (root) => (await import('./learned/learned-view.js')).mountLearnedView(root, context),
 };
 
 function mount(view: ViewName): Promise<unknown> {

@@ -13,6 +13,8 @@ import { createKernelEditor, formatWeight, type KernelEditor } from './kernel-ed
 export interface FilterView {
   /** The editor, so another view can load a learned kernel into it. */
   editor: KernelEditor;
+  /** Show an image source (`digit:3`, `pattern:shapes`). */
+  chooseImage(value: string): Promise<void>;
 }
 
 /** Median and 95th percentile of `samples` (ms). */
@@ -109,5 +111,5 @@ export async function mountFilterView(root: HTMLElement): Promise<FilterView> {
     h('p', { class: 'timing' }, timeButton, ' ', timing),
   );
   await picker.choose('digit:0');
-  return { editor };
+  return { editor, chooseImage: picker.choose };
 }

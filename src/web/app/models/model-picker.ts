@@ -1,0 +1,59 @@
+/**
+ * A model chooser: a select of the sources a view can use (kept current as models are added) and an
+ * "Open a model file…" button (one .snn, or model.json with its weight files).
+ */
+import { h } from '../dom.js';
+import { reported } from '../error-banner.js';
+import { addSource, findSource, listSources, loadServedModels, onSourcesChanged, sourceFromFiles, type ModelSource } from './model-sources.js';
+
+export interface ModelPicker {
+  element: HTMLElement;
+  selected(): ModelSource | undefined;
+  select(id: string): void;
+}
+
+/**
+ * @example
+ * const picker = await createModelPicker({ id: 'dense-model', accepts: (s) => s.format === 'tfjs', needs: 'a TF.js model', label: 'Model ', empty: 'no model yet', onChoose: open });
+ */
+export async function createModelPicker(options: { id: string; label: string; accepts: (s: ModelSource) => boolean; needs: string; onChoose: (s: ModelSource) => void; empty: string }): Promise<ModelPicker> {
+  await loadServedModels();
+  const select = h('select', { id: options.id });
+  const file = h('input', { type: 'file', multiple: true, accept: '.snn,.json,.bin', id: `${options.id}-file`, class: 'visually-hidden' });
+  const fileButton = h('label', { for: `${options.id}-file`, class: 'button' }, 'Open a model file…');
+
+  const refresh = () => {
+    const current = select.value;
+    const usable = listSources(options.accepts);
+    select.replaceChildren(...(usable.length ? usable.map((s) => h('option', { value: s.id }, s.label)) : [h('option', { value: '' }, options.empty)]));
+    select.disabled = usable.length === 0;
+    if (usable.some((s) => s.id === current)) select.value = current;
+  };
+  onSourcesChanged(refresh);
+  refresh();
+
+  const choose = () => {
+    const source = findSource(select.value);
+    if (source) options.onChoose(source);
+  };
+  select.addEventListener('change', choose);
+  file.addEventListener('change', () => {
+    const files = Array.from(file.files ?? []);
+    file.value = '';
+    void reported(`Could not open ${files.map((f) => f.name).join(', ')}`, async () => {
+      const source = addSource(sourceFromFiles(files));
+      if (!options.accepts(source)) throw new Error(`this needs ${options.needs}`);
+      select.value = source.id;
+      options.onChoose(source);
+    });
+  });
+
+  return {
+    element: h('div', { class: 'row' }, h('label', { for: options.id }, options.label), select, fileButton, file),
+    selected: () => findSource(select.value),
+    select: (id) => {
+      select.value = id;
+      choose();
+    },
+  };
+}
