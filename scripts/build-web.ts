@@ -21,7 +21,7 @@ const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
 export const DEFAULT_OUT = path.join(ROOT, 'dist/web/app');
 
 /** Entry chunks whose static closure is one digit engine (see src/web/app/draw). */
-const ENGINE_ENTRIES: Record<string, string> = {};
+const ENGINE_ENTRIES = { dense: 'draw/dense-engine.ts', compressed: 'draw/compressed-engine.ts' } as const;
 
 export interface BuildManifest {
   /** Every file of the app and its size in bytes. */
@@ -29,7 +29,7 @@ export interface BuildManifest {
   /** Files the first page load fetches (HTML, CSS, the main chunk and what it imports, digits). */
   firstLoad: string[];
   /** For each engine: the files it needs beyond the first load. */
-  engines: Record<string, string[]>;
+  engines: Record<keyof typeof ENGINE_ENTRIES, string[]>;
 }
 
 function subset(split: Split, indexes: number[]): Split {

@@ -125,6 +125,73 @@ describe('the playground in chromium', () => {
     await page.close();
   });
 
+  it('classifies a painted MNIST test digit as the model does, on the dense and the compressed engine', async () => {
+    const { page, errors } = await open('draw');
+    await page.waitForSelector('#dense-engine[data-model-bytes]');
+    await page.waitForSelector('#compressed-engine[data-model-bytes]');
+    const { test } = loadMnist();
+    for (const index of models.confident.slice(0, 3)) {
+      const pixels = Array.from(test.images.subarray(index * 784, index * 784 + 784));
+      const before = Number((await page.getAttribute('section[data-view="draw"]', 'data-classified')) ?? 0);
+      await page.evaluate((values) => {
+        const pad = document.querySelector<HTMLCanvasElement>('#pad')!;
+        const context = pad.getContext('2d')!;
+        const cell = pad.width / 28;
+        values.forEach((v, i) => {
+          const g = Math.round(v * 255);
+          context.fillStyle = `rgb(${g},${g},${g})`;
+          context.fillRect((i % 28) * cell, Math.floor(i / 28) * cell, cell, cell);
+        });
+        pad.dispatchEvent(new PointerEvent('pointerup'));
+      }, pixels);
+      await page.waitForFunction((n) => Number(document.querySelector('section[data-view="draw"]')!.getAttribute('data-classified')) > n, before);
+      const expected = test.labels[index]!;
+      expect(Number(await page.getAttribute('#dense-engine', 'data-top1')), `test digit ${index}`).toBe(expected);
+      expect(Number(await page.getAttribute('#compressed-engine', 'data-top1')), `test digit ${index}`).toBe(expected);
+    }
+    const snnBytes = (await readFile(models.snnFile)).length;
+    expect(Number(await page.getAttribute('#compressed-engine', 'data-model-bytes'))).toBe(snnBytes);
+    const engine = manifest.engines.compressed.reduce((sum, f) => sum + manifest.bytes[f]!, 0);
+    expect(Number(await page.getAttribute('#compressed-engine', 'data-engine-bytes'))).toBe(engine);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'draw.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('compresses the dense model in the page and measures both on the 2,000 test digits', async () => {
+    const { page, errors } = await open('draw');
+    await page.waitForSelector('#dense-engine[data-model-bytes]');
+    await page.click('#compress-here');
+    await page.waitForFunction(() => /pruned/.test(document.querySelector('#compressed-engine h3')?.textContent ?? ''));
+    const dense = Number(await page.getAttribute('#dense-engine', 'data-model-bytes'));
+    const compressed = Number(await page.getAttribute('#compressed-engine', 'data-model-bytes'));
+    expect(compressed).toBeLessThan(dense / 5);
+    await page.click('#measure-accuracy');
+    await page.waitForSelector('#compressed-engine[data-accuracy]');
+    const denseAccuracy = Number(await page.getAttribute('#dense-engine', 'data-accuracy'));
+    expect(denseAccuracy).toBeGreaterThan(0.8);
+    expect(Number(await page.getAttribute('#compressed-engine', 'data-accuracy'))).toBeGreaterThan(0.5);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a malformed model file shows a readable error in the page, and the view keeps working', async () => {
+    const { page } = await open('draw');
+    await page.waitForSelector('#dense-engine[data-model-bytes]');
+    const garbage = Buffer.from([0x89, 0x53, 0x4e, 0x4e, ...Array.from({ length: 60 }, (_, i) => (i * 37) % 256)]);
+    await page.setInputFiles('#compressed-model-file', { name: 'broken.snn', mimeType: 'application/octet-stream', buffer: garbage });
+    await page.waitForSelector('#error:not([hidden])');
+    const message = (await page.textContent('#error span'))!;
+    expect(message).toMatch(/^Could not open broken\.snn \(your file\): .{10,}/);
+    expect(message).not.toMatch(/undefined|\bat \w+ \(|Error:/);
+    expect(await page.$eval('#compressed-model', (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('tiny-lenet.snn (from the server)');
+    await page.setInputFiles('#dense-model-file', { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"modelTopology": {}, "weightsManifest": [{"paths": ["w.bin"], "weights": []}]') });
+    await page.waitForFunction(() => /not valid JSON/.test(document.querySelector('#error span')?.textContent ?? ''));
+    expect(await page.isVisible('#pad')).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'error.png') });
+    await page.close();
+  });
+
   it('fits a 360 px wide phone screen without sideways scrolling', async () => {
     const { page } = await open('filter', 360);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);

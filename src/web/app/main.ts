@@ -34,6 +34,7 @@ mounted.set('filter', context.filterView);
 /** How each view other than the filter view is loaded (its own chunk, fetched on first visit). */
 const LOADERS: Partial<Record<ViewName, (root: HTMLElement) => Promise<unknown>>> = {
   learned: async (root) => (await import('./learned/learned-view.js')).mountLearnedView(root, context),
+  draw: async (root) => (await import('./draw/draw-view.js')).mountDrawView(root),
 };
 
 function mount(view: ViewName): Promise<unknown> {

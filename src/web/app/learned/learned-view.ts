@@ -101,13 +101,14 @@ export async function mountLearnedView(root: HTMLElement, app: AppContext): Prom
         modelLabel = source.label;
         status.textContent = `${source.label}: ${opened.model.countParams().toLocaleString('en-US')} parameters${source.origin === 'trained' ? trainedNote : ''}.`;
         await render();
+        return true;
       } catch (error) {
         status.textContent = '';
         throw error;
       }
     });
 
-  const picker = await createModelPicker({ id: 'learned-model', label: 'Model ', accepts: () => true, needs: 'a TF.js model or a .snn file', empty: 'no model yet: train one or open a file', onChoose: (s) => void open(s) });
+  const picker = await createModelPicker({ id: 'learned-model', label: 'Model ', accepts: () => true, needs: 'a TF.js model or a .snn file', empty: 'no model yet: train one or open a file', onChoose: open });
 
   const trainButton = h('button', { type: 'button', id: 'train-here', class: 'primary' }, 'Train LeNet-5 here');
   const trainDigits = h('select', { id: 'train-digits', 'aria-label': 'Training digits' }, h('option', { value: '8000' }, 'on all 8,000 training digits'), h('option', { value: '1000' }, 'on 1,000 digits (faster, less accurate)'));
@@ -132,7 +133,7 @@ export async function mountLearnedView(root: HTMLElement, app: AppContext): Prom
         const bytes = m.artifacts.weightData.byteLength + JSON.stringify(m.artifacts.modelTopology).length;
         const source = addSource({ label: `LeNet-5 trained here on ${Number(trainDigits.value).toLocaleString('en-US')} digits (${(m.testAccuracy * 100).toFixed(1)}% on 2,000 test digits)`, origin: 'trained', format: 'tfjs', artifacts: m.artifacts, bytes, accuracy: m.testAccuracy });
         trainedNote = `, trained in ${m.seconds.toFixed(1)} s on TF.js ${m.backend}`;
-        picker.select(source.id);
+        void picker.select(source.id);
       } else {
         finish();
         showError(`Training failed: ${m.message}`);

@@ -66,6 +66,13 @@ export function addSource(source: NewSource): ModelSource {
   return added;
 }
 
+/** Drop a source (one that failed to open, so it is not offered again). */
+export function removeSource(id: string): void {
+  const index = sources.findIndex((s) => s.id === id);
+  if (index >= 0) sources.splice(index, 1);
+  changed();
+}
+
 export function listSources(filter: (s: ModelSource) => boolean = () => true): ModelSource[] {
   return sources.filter(filter);
 }

@@ -11,9 +11,7 @@ import { snnToLayersModel } from '../../../models/snn-layers.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadTfjs } from '../tfjs.js';
 import type { MemoryArtifacts, ModelSource } from './model-sources.js';
-
-/** The largest model file the page reads (the LeNets are 1.7 MB dense, kilobytes compressed). */
-export const MAX_MODEL_BYTES = 64 * 1024 * 1024;
+import { fetchBounded, fileBytes, MAX_MODEL_BYTES, snnBytes } from './read-source.js';
 
 export interface OpenedModel {
   model: tfl.LayersModel;
@@ -21,31 +19,7 @@ export interface OpenedModel {
   bytes: number;
 }
 
-async function fetchBounded(url: string, what: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${response.statusText}`.trim());
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_MODEL_BYTES) throw new Error(`${what} is ${declared} bytes, more than the ${MAX_MODEL_BYTES} the page reads`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length > MAX_MODEL_BYTES) throw new Error(`${what} is larger than the ${MAX_MODEL_BYTES} bytes the page reads`);
-  return bytes;
-}
-
-async function fileBytes(file: File): Promise<Uint8Array> {
-  if (file.size > MAX_MODEL_BYTES) throw new Error(`${file.name} is ${file.size} bytes, more than the ${MAX_MODEL_BYTES} the page reads`);
-  return new Uint8Array(await file.arrayBuffer());
-}
-
-/** The .snn bytes of an .snn source. */
-export async function snnBytes(source: ModelSource): Promise<Uint8Array> {
-  if (source.format !== 'snn') throw new Error(`${source.label} is not a .snn file`);
-  if (source.origin === 'compressed') return source.snn;
-  if (source.origin === 'served') return fetchBounded(source.url, source.label);
-  if (source.origin === 'file') return fileBytes(source.files[0]!);
-  throw new Error('this model has no .snn bytes');
-}
-
-/** model.json + shards → validated artifacts. `shard(name, expectedBytes)` reads one shard. */
+/** model.json + shards → validated artifacts; `shard(name)` reads one shard. */
 async function tfjsArtifacts(jsonBytes: Uint8Array, where: string, shard: (name: string) => Promise<Uint8Array>): Promise<{ artifacts: MemoryArtifacts; bytes: number }> {
   let json: unknown;
   try {
