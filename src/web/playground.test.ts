@@ -14,6 +14,7 @@ import { loadMnist } from '../data/mnist.js';
 import { launchChromium } from './browser.test-util.js';
 import { startWebServer, type WebServer } from './server.js';
 import { trainDigitModels, type DigitModels } from './digit-models.test-util.js';
+import { FIXTURE_DONE_TRIALS, writeExplorationFixture } from './exploration-fixture.test-util.js';
 
 const SCREENSHOTS = path.resolve('out/web-screenshots');
 
@@ -22,6 +23,7 @@ let manifest: BuildManifest;
 let server: WebServer;
 let browser: Browser;
 let models: DigitModels;
+let bytesFront: string[];
 
 /** A page on the playground that records console errors and uncaught exceptions. */
 async function open(view: string, width = 1100): Promise<{ page: Page; errors: string[]; fetched: Map<string, number> }> {
@@ -47,7 +49,8 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'smallnets-web-'));
   manifest = await buildWebApp(path.join(dir, 'app'));
   models = await trainDigitModels(dir);
-  server = await startWebServer({ appDir: path.join(dir, 'app'), port: 0, models: [models.tfjsDir, models.snnFile] });
+  ({ bytesFront } = await writeExplorationFixture(path.join(dir, 'explore')));
+  server = await startWebServer({ appDir: path.join(dir, 'app'), port: 0, models: [models.tfjsDir, models.snnFile], explorations: [path.join(dir, 'explore')] });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 });
@@ -192,10 +195,26 @@ describe('the playground in chromium', () => {
     await page.close();
   });
 
-  it('fits a 360 px wide phone screen without sideways scrolling', async () => {
-    const { page } = await open('filter', 360);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'filter-phone.png'), fullPage: true });
+  it('charts an exploration with one mark per finished trial and the Pareto front marked', async () => {
+    const { page, errors } = await open('tradeoffs');
+    await page.waitForSelector('#bubble-chart[data-marks]');
+    expect(Number(await page.getAttribute('#bubble-chart', 'data-marks'))).toBe(FIXTURE_DONE_TRIALS);
+    expect(Number(await page.getAttribute('#bubble-chart', 'data-front'))).toBe(bytesFront.length);
+    expect(await page.textContent('#exploration-summary')).toBe(`explore: ${FIXTURE_DONE_TRIALS} finished trials, ${bytesFront.length} on the Pareto front for .snn file size, 1 failed, 1 unreadable line skipped.`);
+    await page.selectOption('#chart-axis', 'macs');
+    await page.waitForFunction(() => document.querySelector('#exploration-summary')?.textContent?.includes('multiply-adds'));
+    expect(Number(await page.getAttribute('#bubble-chart', 'data-marks'))).toBe(FIXTURE_DONE_TRIALS);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'tradeoffs.png'), fullPage: true });
+    expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('fits a 360 px wide phone screen without sideways scrolling, in every view', async () => {
+    for (const view of ['filter', 'draw', 'tradeoffs']) {
+      const { page } = await open(view, 360);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), view).toBeLessThanOrEqual(360);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${view}-phone.png`), fullPage: true });
+      await page.close();
+    }
   });
 });

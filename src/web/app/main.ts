@@ -35,6 +35,7 @@ mounted.set('filter', context.filterView);
 const LOADERS: Partial<Record<ViewName, (root: HTMLElement) => Promise<unknown>>> = {
   learned: async (root) => (await import('./learned/learned-view.js')).mountLearnedView(root, context),
   draw: async (root) => (await import('./draw/draw-view.js')).mountDrawView(root),
+  tradeoffs: async (root) => (await import('./tradeoffs/tradeoffs-view.js')).mountTradeoffsView(root),
 };
 
 function mount(view: ViewName): Promise<unknown> {
