@@ -125,6 +125,8 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`\`port\` must be an integer in [0, 65535], got ${port}`);
+  // The user's locations first: a typo is a usage error whether or not the app is built.
+  const { index, roots } = await resolveServedFiles(options.models ?? [], options.explorations ?? []);
   let realAppDir: string;
   try {
     realAppDir = await realpath(appDir);
@@ -132,7 +134,6 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   } catch {
     throw new RuntimeError(`the web app is not built (no ${path.join(appDir, 'index.html')}): run \`npm run build\``);
   }
-  const { index, roots } = await resolveServedFiles(options.models ?? [], options.explorations ?? []);
   const indexJson = JSON.stringify(index);
 
   let boundPort = port;

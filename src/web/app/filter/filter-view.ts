@@ -65,7 +65,7 @@ export async function mountFilterView(root: HTMLElement): Promise<FilterView> {
     if (!at || !output) return;
     const spec: FilterSpec = editor.spec();
     const { terms, sum, x0, y0 } = explainPixel(image, spec, at.x, at.y);
-    const table = h('div', { class: 'terms' }, ...terms.map((t) => h('span', { class: t.padded ? 'padded' : '' }, `${formatWeight(Number(t.input.toFixed(2)))}×${formatWeight(t.weight)}`)));
+    const table = h('div', { class: 'terms' }, ...terms.map((t) => h('span', { class: t.padded ? 'padded' : '' }, `${formatWeight(t.input)} × ${formatWeight(t.weight)}`)));
     table.style.setProperty('--n', String(spec.size)); // CSSOM, not a style attribute: the CSP allows no inline styles
     arithmetic.replaceChildren(
       h('p', {}, `Output pixel (${at.x}, ${at.y}) = sum of input × weight over the ${spec.size}×${spec.size} patch at (${x0}, ${y0})${terms.some((t) => t.padded) ? ' (gray: padding zeros)' : ''}:`),
