@@ -4,7 +4,8 @@
  * Builds the app into a temporary directory, serves it, opens the filter view on the 224×224 test
  * pattern and presses "Time it" (the page times convolution + drawing of 50 updates after 10
  * warm-up runs, median and 95th percentile) for a 3×3 and a 5×5 kernel, 5 rounds each, keeping
- * the median round. First-load bytes: every response of the initial load, by Content-Length.
+ * the median round. First-load bytes: every response of the initial load, by Content-Length (the
+ * server sends the build's gzip copies, as a browser asks for them); engine bytes from build.json.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,17 +53,18 @@ try {
     median5x5Ms: k5.median,
     p95_5x5Ms: k5.p95,
     frameBudgetMs: 1000 / 60,
-    withinFrame: k3.p95 <= 1000 / 60 && k5.p95 <= 1000 / 60,
+    medianWithinFrame: k3.median <= 1000 / 60 && k5.median <= 1000 / 60,
     firstLoadBytes,
     firstLoadFiles,
-    firstLoadBytesBuilt: manifest.firstLoad.reduce((sum, f) => sum + (manifest.bytes[f] ?? 0), 0),
-    engineBytes: Object.fromEntries(Object.entries(manifest.engines).map(([name, files]) => [name, files.reduce((sum, f) => sum + (manifest.bytes[f] ?? 0), 0)])),
+    firstLoadBytesUnpacked: manifest.firstLoad.reduce((sum, f) => sum + (manifest.bytes[f] ?? 0), 0),
+    engineBytes: Object.fromEntries(Object.entries(manifest.engines).map(([name, files]) => [name, files.reduce((sum, f) => sum + (manifest.gzipBytes[f] ?? manifest.bytes[f] ?? 0), 0)])),
+    engineBytesUnpacked: Object.fromEntries(Object.entries(manifest.engines).map(([name, files]) => [name, files.reduce((sum, f) => sum + (manifest.bytes[f] ?? 0), 0)])),
     browser: browser.version(),
   };
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     process.stderr.write(`filter update, 224×224: 3×3 median ${k3.median.toFixed(2)} ms (p95 ${k3.p95.toFixed(2)}), 5×5 median ${k5.median.toFixed(2)} ms (p95 ${k5.p95.toFixed(2)}); frame budget 16.7 ms\n`);
-    process.stderr.write(`first load: ${firstLoadBytes.toLocaleString('en-US')} bytes in ${firstLoadFiles} files\n`);
+    process.stderr.write(`first load: ${firstLoadBytes.toLocaleString('en-US')} bytes transferred in ${firstLoadFiles} files; engines ${JSON.stringify(result.engineBytes)} bytes transferred\n`);
   }
 } finally {
   await browser.close();

@@ -154,7 +154,7 @@ describe('the playground in chromium', () => {
     }
     const snnBytes = (await readFile(models.snnFile)).length;
     expect(Number(await page.getAttribute('#compressed-engine', 'data-model-bytes'))).toBe(snnBytes);
-    const engine = manifest.engines.compressed.reduce((sum, f) => sum + manifest.bytes[f]!, 0);
+    const engine = manifest.engines.compressed.reduce((sum, f) => sum + (manifest.gzipBytes[f] ?? manifest.bytes[f]!), 0); // as transferred
     expect(Number(await page.getAttribute('#compressed-engine', 'data-engine-bytes'))).toBe(engine);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'draw.png'), fullPage: true });
     expect(errors).toEqual([]);

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from './server.js';
 import { safeSegments } from './safe-path.js';
@@ -30,6 +31,7 @@ beforeAll(async () => {
   await mkdir(path.join(app, 'chunks'), { recursive: true });
   await writeFile(path.join(app, 'index.html'), '<!doctype html><title>app</title>');
   await writeFile(path.join(app, 'chunks', 'a.js'), 'export {}');
+  await writeFile(path.join(app, 'chunks', 'a.js.gz'), gzipSync('export {}'));
   await writeFile(path.join(app, '.hidden'), 'dotfile');
   await writeFile(path.join(dir, 'secret.txt'), 'outside the app');
   await symlink(path.join(dir, 'secret.txt'), path.join(app, 'link.txt'));
@@ -70,7 +72,16 @@ describe('startWebServer', () => {
     expect(index.body).toContain('<title>app</title>');
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(String(index.headers['content-security-policy'])).toContain("default-src 'self'");
-    expect((await get(server, '/chunks/a.js')).status).toBe(200);
+    expect((await get(server, '/chunks/a.js')).body).toBe('export {}');
+  });
+
+  it('sends the build\'s gzip copy to browsers that accept gzip', async () => {
+    const zipped = await get(server, '/chunks/a.js', { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(zipped.headers['vary']).toBe('Accept-Encoding');
+    expect(gunzipSync(Buffer.from(zipped.body, 'latin1')).toString()).toBe('export {}');
+    expect((await get(server, '/chunks/a.js')).headers['content-encoding']).toBeUndefined();
   });
 
   it('refuses path traversal, encoded separators, dotfiles and symlinks leading out', async () => {

@@ -54,6 +54,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.wasm': 'application/wasm',
   '.bin': 'application/octet-stream',
   '.snn': 'application/octet-stream',
+  '.gz': 'application/gzip',
 };
 
 /** The page loads only its own files; wasm compilation is allowed for TF.js's wasm backend. */
@@ -95,6 +96,15 @@ async function resolveRequest(urlPath: string, appDir: string, roots: readonly S
     const real = await realpath(candidate);
     if (!isInside(dir, real, path.sep)) return null; // a symlink leading out
     return (await stat(real)).isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `file` when it is a regular file, else null. */
+async function regularFile(file: string): Promise<string | null> {
+  try {
+    return (await stat(file)).isFile() ? file : null;
   } catch {
     return null;
   }
@@ -154,10 +164,15 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
     if (urlPath === '/served.json') return send(response, 200, indexJson, CONTENT_TYPES['.json']);
     const file = await resolveRequest(urlPath, realAppDir, roots);
     if (file === null) return send(response, 404, 'not found');
-    const size = (await stat(file)).size;
+    // The build's precompressed copy (app files only), for browsers that accept gzip.
+    const zipped = isInside(realAppDir, file, path.sep) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')) ? await regularFile(`${file}.gz`) : null;
+    const sent = zipped ?? file;
+    const size = (await stat(sent)).size;
     response.writeHead(200, {
       'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
       'Content-Length': size,
+      ...(zipped ? { 'Content-Encoding': 'gzip' } : {}),
+      Vary: 'Accept-Encoding',
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': CSP,
@@ -167,7 +182,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
       response.end();
       return;
     }
-    createReadStream(file).on('error', () => response.destroy()).pipe(response);
+    createReadStream(sent).on('error', () => response.destroy()).pipe(response);
   }
 
   await new Promise<void>((resolve, reject) => {

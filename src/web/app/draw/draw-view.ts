@@ -19,17 +19,20 @@ import { preprocessLikeMnist } from './mnist-preprocess.js';
 
 interface BuildInfo {
   bytes: Record<string, number>;
+  gzipBytes: Record<string, number>;
   engines: Record<'dense' | 'compressed', string[]>;
 }
 
-async function engineBytes(name: 'dense' | 'compressed'): Promise<number> {
+/** An engine's code as downloaded (gzip where the server has a gzip copy) and unpacked, from build.json. */
+async function engineBytes(name: 'dense' | 'compressed'): Promise<{ engineBytes: number; engineRawBytes: number }> {
   try {
     const response = await fetch('build.json');
-    if (!response.ok) return 0;
+    if (!response.ok) return { engineBytes: 0, engineRawBytes: 0 };
     const info = (await response.json()) as BuildInfo;
-    return info.engines[name].reduce((sum, f) => sum + (info.bytes[f] ?? 0), 0);
+    const files = info.engines[name];
+    return { engineBytes: files.reduce((sum, f) => sum + (info.gzipBytes[f] ?? info.bytes[f] ?? 0), 0), engineRawBytes: files.reduce((sum, f) => sum + (info.bytes[f] ?? 0), 0) };
   } catch {
-    return 0;
+    return { engineBytes: 0, engineRawBytes: 0 };
   }
 }
 
@@ -70,7 +73,7 @@ export async function mountDrawView(root: HTMLElement): Promise<void> {
       const loaded = await loadDenseClassifier(source);
       dense?.classifier.dispose();
       dense = { ...loaded, source };
-      denseCard.setModel({ title: source.label, engine: DENSE_ENGINE, modelBytes: loaded.bytes, engineBytes: await engineBytes('dense') });
+      denseCard.setModel({ title: source.label, engine: DENSE_ENGINE, modelBytes: loaded.bytes, ...(await engineBytes('dense')) });
       compressButton.disabled = false;
       classify();
       return true;
@@ -84,7 +87,7 @@ export async function mountDrawView(root: HTMLElement): Promise<void> {
       compressed?.dispose();
       compressed = classifier;
       const note = source.origin === 'compressed' ? 'compressed in this page: no fine-tuning, so it loses more accuracy than `smallnets compress`' : undefined;
-      compressedCard.setModel({ title: source.label, engine: COMPRESSED_ENGINE, modelBytes: bytes.length, engineBytes: await engineBytes('compressed'), ...(note ? { note } : {}) });
+      compressedCard.setModel({ title: source.label, engine: COMPRESSED_ENGINE, modelBytes: bytes.length, ...(await engineBytes('compressed')), ...(note ? { note } : {}) });
       classify();
       return true;
     });

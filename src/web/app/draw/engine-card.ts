@@ -7,7 +7,7 @@ import { topK } from './digit-classifier.js';
 
 export interface EngineCard {
   element: HTMLElement;
-  setModel(info: { title: string; engine: string; modelBytes: number; engineBytes: number; note?: string }): void;
+  setModel(info: { title: string; engine: string; modelBytes: number; engineBytes: number; engineRawBytes: number; note?: string }): void;
   show(probabilities: Float32Array, milliseconds: number): void;
   setAccuracy(accuracy: number, count: number): void;
   clear(message: string): void;
@@ -36,7 +36,7 @@ export function createEngineCard(id: string, heading: string): EngineCard {
       latencies.length = 0;
       fact('Engine', info.engine, 'engine');
       fact('Model download', formatBytes(info.modelBytes), 'model-bytes');
-      fact('Engine download', formatBytes(info.engineBytes), 'engine-bytes');
+      fact('Engine download', `${formatBytes(info.engineBytes)}${info.engineRawBytes > info.engineBytes ? ` (gzip; ${formatBytes(info.engineRawBytes)} unpacked)` : ''}`, 'engine-bytes');
       fact('Together', formatBytes(info.modelBytes + info.engineBytes), 'total-bytes');
       if (info.note) fact('Note', info.note, 'note');
       element.dataset.modelBytes = String(info.modelBytes);
