@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp, type BuildManifest } from '../../scripts/build-web.js';
 import { loadMnist } from '../data/mnist.js';
@@ -101,6 +102,20 @@ describe('the playground in chromium', () => {
     await page.close();
   });
 
+  it('opens the user\'s own image file as a gray image, and says so readably when a file is not an image', async () => {
+    const { page, errors } = await open('filter');
+    const png = new PNG({ width: 40, height: 30 });
+    for (let i = 0; i < 40 * 30; i++) png.data.set([i % 40 * 6, i % 40 * 6, i % 40 * 6, 255], i * 4); // a left-to-right ramp
+    await page.setInputFiles('#image-file', { name: 'ramp.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
+    await page.waitForFunction(() => document.querySelector('#filter-input')?.getAttribute('width') === '40');
+    expect(await page.textContent('figure figcaption')).toBe('ramp.png, 40×30');
+    await page.setInputFiles('#image-file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error span')).toBe('Could not read notes.png: the browser cannot decode it as an image (try a PNG or JPEG)');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows the learned conv1 filters of a served model as tiles, and a tile opens its kernel in the filter view', async () => {
     const { page, errors } = await open('learned');
     await page.waitForSelector('section[data-view="learned"][data-filters]');
@@ -161,7 +176,7 @@ describe('the playground in chromium', () => {
     await page.close();
   });
 
-  it('compresses the dense model in the page and measures both on the 2,000 test digits', async () => {
+  it('compresses the dense model in the page into a .snn the compressed engine runs', async () => {
     const { page, errors } = await open('draw');
     await page.waitForSelector('#dense-engine[data-model-bytes]');
     await page.click('#compress-here');
@@ -169,11 +184,7 @@ describe('the playground in chromium', () => {
     const dense = Number(await page.getAttribute('#dense-engine', 'data-model-bytes'));
     const compressed = Number(await page.getAttribute('#compressed-engine', 'data-model-bytes'));
     expect(compressed).toBeLessThan(dense / 5);
-    await page.click('#measure-accuracy');
-    await page.waitForSelector('#compressed-engine[data-accuracy]');
-    const denseAccuracy = Number(await page.getAttribute('#dense-engine', 'data-accuracy'));
-    expect(denseAccuracy).toBeGreaterThan(0.8);
-    expect(Number(await page.getAttribute('#compressed-engine', 'data-accuracy'))).toBeGreaterThan(0.5);
+    expect(await page.textContent('#compressed-engine')).toContain('compressed in this page: no fine-tuning');
     expect(errors).toEqual([]);
     await page.close();
   });

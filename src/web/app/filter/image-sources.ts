@@ -11,6 +11,9 @@ import type { Gray } from './convolution.js';
 import { pattern, PATTERNS, type PatternName } from './patterns.js';
 
 export const MAX_SIDE = 224;
+/** Image files larger than this, or with more pixels, are refused before/after decoding (a phone photo is far below). */
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_PIXELS = 100_000_000;
 
 export interface ImagePicker {
   element: HTMLElement;
@@ -45,14 +48,19 @@ export async function createImagePicker(onImage: (image: Gray, label: string) =>
     const chosen = file.files?.[0];
     if (!chosen) return;
     void reported(`Could not read ${chosen.name}`, async () => {
+      if (chosen.size > MAX_FILE_BYTES) throw new Error(`it is ${chosen.size.toLocaleString('en-US')} bytes; the playground opens images up to ${MAX_FILE_BYTES.toLocaleString('en-US')}`);
       let bitmap: ImageBitmap;
       try {
         bitmap = await createImageBitmap(chosen);
       } catch {
         throw new Error('the browser cannot decode it as an image (try a PNG or JPEG)');
       }
-      onImage(grayFromSource(bitmap, MAX_SIDE), chosen.name);
-      bitmap.close();
+      try {
+        if (bitmap.width * bitmap.height > MAX_PIXELS) throw new Error(`it has ${bitmap.width}×${bitmap.height} pixels, more than the playground scales down`);
+        onImage(grayFromSource(bitmap, MAX_SIDE), chosen.name);
+      } finally {
+        bitmap.close();
+      }
     });
   });
 
