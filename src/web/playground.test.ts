@@ -212,6 +212,10 @@ describe('the playground in chromium', () => {
     expect(Number(await page.getAttribute('#bubble-chart', 'data-marks'))).toBe(FIXTURE_DONE_TRIALS);
     expect(Number(await page.getAttribute('#bubble-chart', 'data-front'))).toBe(bytesFront.length);
     expect(await page.textContent('#exploration-summary')).toBe(`explore: ${FIXTURE_DONE_TRIALS} finished trials, ${bytesFront.length} on the Pareto front for .snn file size, 1 failed, 1 unreadable line skipped.`);
+    await page.click('#trial-list summary');
+    await page.click(`#trial-list button[data-key="${bytesFront[0]}"]`);
+    expect(await page.locator('#trial-details tbody tr').count()).toBe(4); // conv1, conv2, fc1, fc2
+    expect(await page.textContent('#trial-details')).toMatch(/model=lenet5 width=[\d.]+ sparsity=[\d.]+ bits=\d epochs=2.*on the Pareto front \(accuracy vs size/);
     await page.selectOption('#chart-axis', 'macs');
     await page.waitForFunction(() => document.querySelector('#exploration-summary')?.textContent?.includes('multiply-adds'));
     expect(Number(await page.getAttribute('#bubble-chart', 'data-marks'))).toBe(FIXTURE_DONE_TRIALS);

@@ -11,6 +11,8 @@ import { servedExplorations } from '../models/model-sources.js';
 import { AXIS_LABELS, configLine, drawBubbleChart, formatAxis } from './bubble-chart.js';
 import { demoExploration, exploration, FRONT_OF, type Axis, type Exploration, type TrialRecord } from './exploration.js';
 
+const FRONT_NAMES: Record<string, string> = { accuracyVsBytes: 'accuracy vs size', accuracyVsMacs: 'accuracy vs multiply-adds', accuracyVsLatency: 'accuracy vs latency' };
+
 /** Text of a served exploration file (null when it does not exist, e.g. no pareto.json yet). */
 async function fetchText(url: string): Promise<string | null> {
   const response = await fetch(url);
@@ -39,12 +41,13 @@ export async function mountTradeoffsView(root: HTMLElement): Promise<void> {
   const summary = h('p', { class: 'hint', id: 'exploration-summary' });
   const details = h('div', { class: 'trial-details', id: 'trial-details' }, 'Point at a bubble to see its configuration and layers; click to keep it here.');
   const failures = h('details', { hidden: true });
+  const list = h('details', { id: 'trial-list' });
 
   const showTrial = (trial: TrialRecord | null) => {
     const shown = trial ?? pinned;
     if (!shown || !data) return;
     const m = shown.metrics!;
-    const front = Object.entries(data.pareto).filter(([, keys]) => keys?.includes(shown.key)).map(([name]) => name.replace('accuracyVs', 'accuracy vs '));
+    const front = Object.entries(data.pareto).filter(([, keys]) => keys?.includes(shown.key)).map(([name]) => FRONT_NAMES[name] ?? name);
     details.replaceChildren(
       h('p', {}, h('strong', {}, configLine(shown.config) || shown.key)),
       h('p', {}, `Accuracy ${(m.testAccuracy * 100).toFixed(2)}% · ${formatBytes(m.snnBytes)}${m.ratio ? ` (${m.ratio.toFixed(1)}× smaller)` : ''} · ${m.nonzeroParams.toLocaleString('en-US')} of ${m.params.toLocaleString('en-US')} weights non-zero${m.macs ? ` · ${formatAxis('macs', m.macs)} multiply-adds` : ''}${m.latencyMs ? ` · ${m.latencyMs.toFixed(2)} ms on ${m.latencyEngine}` : ''}${front.length ? ` · on the Pareto front (${front.join(', ')})` : ''}`),
@@ -68,6 +71,23 @@ export async function mountTradeoffsView(root: HTMLElement): Promise<void> {
     failures.hidden = failed.length === 0;
     failures.replaceChildren(h('summary', {}, `${failed.length} failed trial${failed.length === 1 ? '' : 's'} (not plotted)`), h('ul', {}, ...failed.map((t) => h('li', {}, `${configLine(t.config) || t.key}: ${t.error ?? 'no error recorded'}`))));
     root.dataset.marks = String(drawn.points.length);
+    // The same trials as a table (keyboard and screen-reader friendly, handy on a phone): a row shows its details.
+    const byAccuracy = [...drawn.points].sort((a, b) => b.y - a.y);
+    const frontKeys = new Set(drawn.front.map((p) => p.trial.key));
+    list.replaceChildren(
+      h('summary', {}, `All ${byAccuracy.length} trials as a table`),
+      h('table', {},
+        h('thead', {}, h('tr', {}, ...['configuration', 'accuracy', AXIS_LABELS[axis].replace(/ \(.*$/, ''), 'front'].map((c) => h('th', {}, c)))),
+        h('tbody', {}, ...byAccuracy.map((p) => {
+          const button = h('button', { type: 'button', 'data-key': p.trial.key }, configLine(p.trial.config) || p.trial.key);
+          button.addEventListener('click', () => {
+            pinned = p.trial;
+            showTrial(pinned);
+          });
+          return h('tr', {}, h('td', {}, button), h('td', {}, `${p.y.toFixed(2)}%`), h('td', {}, formatAxis(axis, p.x)), h('td', {}, frontKeys.has(p.trial.key) ? '●' : ''));
+        })),
+      ),
+    );
   };
 
   const show = (next: Exploration) => {
@@ -116,6 +136,7 @@ export async function mountTradeoffsView(root: HTMLElement): Promise<void> {
     summary,
     h('div', { class: 'chart-box' }, canvas),
     details,
+    list,
     failures,
   );
   if (served.length > 0) await openServed(0);
