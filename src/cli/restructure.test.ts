@@ -37,7 +37,7 @@ describe('smallnets restructure', () => {
     ]);
     expect(code, stderr).toBe(0);
     const result = lastJson(stdout);
-    expect(Object.keys(result)).toEqual(['command', 'paramsBefore', 'paramsAfter', 'macsBefore', 'macsAfter', 'testAccuracyBefore', 'testAccuracyAfter', 'out']);
+    expect(Object.keys(result)).toEqual(['command', 'paramsBefore', 'paramsAfter', 'macsBefore', 'macsAfter', 'testAccuracyBefore', 'testAccuracyAfter', 'data', 'out']);
     // conv1 5·5·1·4+4 = 104 → 25 + 4 + 4; conv2 5·5·4·8+8 = 808 → 100 + 32 + 8; fc 128·10+10 = 1290.
     expect(result).toMatchObject({ command: 'restructure', paramsBefore: 104 + 808 + 1290, paramsAfter: 33 + 140 + 1290, out });
     expect(result['macsAfter']).toBeLessThan(result['macsBefore'] as number);
@@ -75,7 +75,7 @@ describe('smallnets restructure', () => {
     await saveModel(model, rgb);
     const refused = await runCli(['restructure', '--model', rgb, '--separable', 'all', '--out', path.join(dir, 'rgb-out'), '--backend', 'wasm']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/does not take 28×28 digits; use --epochs 0/);
+    expect(refused.stderr).toMatch(/distillation needs training data: give --data, or set --epochs to 0/);
     expect(existsSync(path.join(dir, 'rgb-out'))).toBe(false);
     const { code, stdout } = await runCli(['restructure', '--model', rgb, '--separable', 'all', '--epochs', '0', '--out', path.join(dir, 'rgb-out'), '--json', '--backend', 'wasm']);
     expect(code).toBe(0);

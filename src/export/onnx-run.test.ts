@@ -69,6 +69,6 @@ describe('running and evaluating .onnx files', () => {
 
   it('a model that does not take 28×28 digits is refused with its input shape', async () => {
     const small = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [5], units: 2, name: 'd' })] });
-    await expect(evaluateOnnx(exportOnnx(small), test)).rejects.toThrow(/takes input \[\?, 5\], not 28×28 digits/);
+    await expect(evaluateOnnx(exportOnnx(small), test)).rejects.toThrow(/takes input \[\?, 5\], not 28×28×1 images/);
   });
 });

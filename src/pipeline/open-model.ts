@@ -40,6 +40,8 @@ export interface OpenedModel {
   family: ModelFamily | undefined;
   /** Weight elements, as Keras counts parameters. */
   params: number;
+  /** The (first) input's shape, batch dimension first (null = any). */
+  inputShape: (number | null)[];
   /** Classification accuracy on a split (TF.js for layers models, onnxruntime for ONNX). */
   evaluate(split: Split): Promise<number>;
   dispose(): void;
@@ -62,6 +64,7 @@ function fromLayers(location: string, format: ModelFormat, layers: tfl.LayersMod
     location, format, layers, snn: null, weightSpecs: null, onnx: null,
     family: familyFromName(layers.name),
     params: layers.countParams(),
+    inputShape: [...layers.inputs[0]!.shape],
     evaluate: async (split) => evaluateAccuracy(layers, split),
     dispose: () => layers.dispose(),
     ...extra,
@@ -79,6 +82,7 @@ async function openOnnx(location: string, bytes: Uint8Array): Promise<OpenedMode
   return {
     location, format: 'onnx', layers: null, snn: null, weightSpecs: null, onnx: bytes, family: undefined,
     params: info.params,
+    inputShape: info.inputShape,
     evaluate: (split) => evaluateOnnx(bytes, split, 500, location),
     dispose: () => undefined,
   };
