@@ -67,7 +67,7 @@ export function register(program: Command): void {
       addDataFlags(cmd
         .description('make convs separable or stacked 3×3 and/or thinner, distill from the original (MNIST or your image folder), save')
         .requiredOption('--model <dir>', 'TF.js model directory, model.json or URL')
-        .option('--separable <layers>', "Conv2D layers to make depthwise-separable: 'all' or comma-separated names", selection('--separable'))
+        .option('--separable <layers>', "Conv2D layers to make depthwise-separable: 'all' (a conv reading one channel stays full unless --depth-multiplier > 1) or comma-separated names", selection('--separable'))
         .option('--factorize <layers>', "k×k Conv2D layers to replace by stacked 3×3s: 'all' or comma-separated names", selection('--factorize'))
         .option('--width <alpha>', 'width multiplier for hidden layers, in (0, 1]', widthValue)
         .option('--intermediate <n>', 'channels between stacked 3×3s: min (default), output, input or a number', intermediateValue)
