@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version requests end through here too (exit code 0; bare `smallnets` shows help).
-    if (error.code === 'commander.help' || error.exitCode === 0) return 0;
+    if (error.exitCode === 0) return 0;
     return 2; // commander already printed its one-line message
   }
   const line = error instanceof Error ? error.message.split('\n')[0]! : String(error);

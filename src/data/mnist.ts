@@ -13,9 +13,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { permutation } from './random.js';
 import { RuntimeError } from '../errors.js';
-import { classCount, head, imageShape, subset, type Split } from './split.js';
-
-export { head, subset, type Split };
+import { classCount, imageShape, subset, type Split } from './split.js';
 
 export const MNIST_SPLIT_SEED = 20_160_201;
 export const MNIST_TRAIN_COUNT = 8_000;

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RuntimeError, UsageError } from '../errors.js';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { decodeSnn, type SnnModel } from '../format/index.js';
 import { FILE_KIND_NAMES, SNIFF_BYTES, detectFileKind } from '../models/detect-format.js';
 import type { ModelFamily } from '../models/imagenet.js';

@@ -4,7 +4,7 @@
  * measure accuracy before and after.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { head, type Split } from '../data/mnist.js';
+import { head, type Split } from '../data/split.js';
 import { usageCheck } from '../errors.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { TRAIN_DEFAULTS } from '../training/train.js';

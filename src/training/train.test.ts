@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
-import { loadMnist, head, subset } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head, subset } from '../data/split.js';
 import { lenet5, lenet300 } from '../models/lenet.js';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { mulberry32 } from '../data/random.js';
