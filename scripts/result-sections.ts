@@ -174,7 +174,8 @@ RESULT_SECTIONS.push(
       { header: 'MACs', value: (r) => `${num('macsBefore')(r)} → ${num('macsAfter')(r)}` },
     ],
     rows: [
-      { label: 'both convs separable', command: 'smallnets restructure --model out/lenet5 --separable all --out out/lenet5-separable --force --json' },
+      { label: 'separable all (conv1 kept full: one input channel)', command: 'smallnets restructure --model out/lenet5 --separable all --out out/lenet5-separable --force --json' },
+      { label: 'both convs separable (conv1 named)', command: 'smallnets restructure --model out/lenet5 --separable conv1,conv2 --out out/lenet5-separable-both --force --json' },
       { label: 'both convs separable, depthwise multiplier 2', command: 'smallnets restructure --model out/lenet5 --separable all --depth-multiplier 2 --out out/lenet5-separable-dm2 --force --json' },
       { label: 'both convs factorized (stacked 3×3)', command: 'smallnets restructure --model out/lenet5 --factorize all --out out/lenet5-factorized --force --json' },
     ],

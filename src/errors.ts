@@ -26,6 +26,13 @@ export class UsageError extends Error {
 /** Bad input data or an environment failure (missing file, corrupt model). CLI exit code 1. */
 export class RuntimeError extends Error {
   override readonly name = 'RuntimeError';
+  /** An option the message names in backticks (e.g. a way around the failure), as for UsageError. */
+  readonly option: string | undefined;
+
+  constructor(message: string, options: UsageErrorOptions = {}) {
+    super(message);
+    this.option = options.option;
+  }
 }
 
 /**

@@ -9,7 +9,9 @@ export { initBackend, type BackendName } from './engine/backend.js';
 export { UsageError, RuntimeError } from './errors.js';
 
 // Data and models
-export { loadMnist, head, subset, splitToTensors, type Split, type Mnist, MNIST_SPLIT_SEED } from './data/mnist.js';
+export { loadMnist, splitToTensors, type Mnist, MNIST_SPLIT_SEED } from './data/mnist.js';
+export { head, subset, type Split, type Dataset } from './data/split.js';
+export { loadImageFolder, type ImageFolderOptions } from './data/image-folder.js';
 export { readImageFile, decodeImage, encodePng, imageForModel, type DecodedImage } from './data/image.js';
 export { lenet5, lenet300, buildLeNet, type LeNetName } from './models/lenet.js';
 export { mobilenetV1 } from './models/mobilenet-v1.js';

@@ -11,7 +11,8 @@ import { Option } from 'commander';
 import { addCommand } from './command.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from './options.js';
 import { log, printTable } from './output.js';
-import { loadMnist } from '../data/mnist.js';
+import { describeData, requireTrainingData } from '../pipeline/training-data.js';
+import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
 import { saveModel } from '../models/io.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
@@ -21,7 +22,7 @@ import {
   type ClusterFineTuneOptions, type ClusterInit, type ClusterSpec,
 } from '../clustering/index.js';
 
-interface ClusterFlags {
+interface ClusterFlags extends DataFlags {
   model: string;
   clusters: ClusterSpec;
   init: ClusterInit;
@@ -44,8 +45,8 @@ export function register(program: Command): void {
     program,
     'cluster',
     (cmd) =>
-      cmd
-        .description('cluster (weight-share) the kernels of a trained model with per-layer k-means, fine-tune the centroids on MNIST, save')
+      addDataFlags(cmd
+        .description('cluster (weight-share) the kernels of a trained model with per-layer k-means, fine-tune the centroids (MNIST or your image folder), save')
         .requiredOption('--model <dir>', 'trained model directory, model.json or URL')
         .requiredOption('--clusters <k>', 'clusters per layer: a number, or per kind/layer like conv:16,dense:4', parseClusterSpec)
         .addOption(new Option('--init <method>', 'centroid initialization').argParser(oneOf('--init', CLUSTER_INITS)).default(CLUSTER_DEFAULTS.init))
@@ -54,7 +55,7 @@ export function register(program: Command): void {
         .option('--lr <x>', 'Adam learning rate, cosine-decayed', positiveNumber('--lr'), CLUSTER_FINE_TUNE_DEFAULTS.learningRate)
         .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
         .option('--out <dir>', 'output directory (default: out/<model>-c<clusters>)')
-        .option('--force', 'replace a non-empty --out directory'),
+        .option('--force', 'replace a non-empty --out directory')),
     async (_args, flags) => {
       const options: ClusterFineTuneOptions = {
         clusters: flags.clusters,
@@ -69,7 +70,8 @@ export function register(program: Command): void {
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-c${specText(flags.clusters)}`;
       await checkOutDir(out, flags.force);
       const model = (await openLayersModel(flags.model)).layers;
-      const result = await clusterAndFineTune(model, loadMnist(), options);
+      const data = await requireTrainingData(model, flags.data, dataOptions(flags));
+      const result = await clusterAndFineTune(model, data, options);
       printTable(
         ['layer', 'weights', 'clusters', 'index bits', 'distinct values'],
         result.report.weights.map((w) => [w.layer, w.indices.length, w.codebook.length, Math.ceil(Math.log2(w.codebook.length)), result.distinctValuesPerLayer[w.layer] ?? null]),
@@ -82,6 +84,7 @@ export function register(program: Command): void {
         testAccuracyBefore: result.testAccuracyBefore,
         testAccuracyClustered: result.testAccuracyClustered,
         testAccuracyAfter: result.testAccuracyAfter,
+        data: describeData(data),
         clusters: flags.clusters,
         clustersPerLayer: result.clustersPerLayer,
         init: result.config.init,

@@ -49,16 +49,20 @@ describe('smallnets compress', () => {
       [['--bits', '9'], /--bits must be an integer in \[2, 8\]/],
       [['--bits', '4', '--clusters', '16'], /either --clusters or --bits/],
       [['--clusters', 'conv:1'], /must be an integer in \[2/],
-      [['--data', 'imagenet'], /--data must be one of mnist, none/],
     ];
     for (const [flags, message] of cases) {
       const out = path.join(dir, 'never.snn');
-      // The last --data wins, so the '--data imagenet' case overrides the default 'none'.
       const r = await runCli(['compress', '--model', modelDir, '--out', out, '--data', 'none', ...flags]);
       expect(r.code, flags.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
     expect((await readdir(dir)).filter((n) => n.startsWith('never'))).toEqual([]);
+  });
+
+  it('--data names a folder when it is not a keyword: a missing one is a runtime error naming it', async () => {
+    const r = await runCli(['compress', '--model', modelDir, '--out', path.join(dir, 'never.snn'), '--data', path.join(dir, 'imagenet')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot read data folder .*imagenet: no such directory/);
   });
 
   it('an existing --out needs --force; a missing model is a runtime error', async () => {

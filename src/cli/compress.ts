@@ -7,10 +7,11 @@ import { log, printTable } from './output.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutFile, writeFileAtomic } from '../models/atomic-write.js';
 import { compress, DEFAULT_RECIPE, type CompressOptions } from '../pipeline/compress.js';
-import { DATA_SOURCES, trainingDataFor, type DataSource } from '../pipeline/training-data.js';
+import { describeData, trainingDataFor } from '../pipeline/training-data.js';
+import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
 import { parseClusterSpec } from '../clustering/index.js';
 
-interface CompressFlags {
+interface CompressFlags extends DataFlags {
   model: string;
   prune?: number;
   clusters?: string;
@@ -18,7 +19,6 @@ interface CompressFlags {
   huffman: boolean;
   epochs?: number;
   fineTuneEpochs?: number;
-  data?: DataSource;
   out: string;
   force?: boolean;
 }
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     program,
     'compress',
     (cmd) =>
-      cmd
+      addDataFlags(cmd
         .description('Deep Compression: prune + retrain, cluster + fine-tune centroids (or quantize), Huffman-code, write a .snn file')
         .requiredOption('--model <path>', 'TF.js LayersModel directory or model.json (converter-quantized weights too)')
         .option('--prune <sparsity>', `fraction of kernel weights to zero (default recipe: ${DEFAULT_RECIPE.prune})`, numberInRange('--prune', 0, 1))
@@ -37,15 +37,14 @@ export function register(program: Command): void {
         .option('--no-huffman', 'store index and gap streams at fixed width')
         .option('--epochs <n>', `retraining epochs after pruning (default ${DEFAULT_RECIPE.pruneEpochs})`, positiveInt('--epochs'))
         .option('--fine-tune-epochs <n>', `epochs of centroid fine-tuning / QAT (default ${DEFAULT_RECIPE.fineTuneEpochs})`, nonNegativeInt('--fine-tune-epochs'))
-        .option('--data <source>', 'training data for retraining: mnist (default for 28×28×1 inputs) or none (data-free)', oneOf('--data', DATA_SOURCES))
         .requiredOption('--out <file>', 'output .snn file')
-        .option('--force', 'replace an existing --out file'),
+        .option('--force', 'replace an existing --out file'), { none: true, what: 'data to retrain and measure on' }),
     async (_args, flags) => {
       if (!flags.out.endsWith('.snn')) throw new UsageError(`--out must name a .snn file, got ${JSON.stringify(flags.out)}`);
       await checkOutFile(flags.out, flags.force);
       const options = recipeFromFlags(flags);
       const model = (await openLayersModel(flags.model)).layers;
-      const data = trainingDataFor(model, flags.data);
+      const data = await trainingDataFor(model, flags.data, dataOptions(flags));
       if (!data) log('no training data (--data none): compression is data-free, without retraining or fine-tuning');
       const result = await compress(model, { ...options, seed: flags.seed ?? options.seed }, data);
       for (const line of result.notes) log(line);
@@ -70,6 +69,7 @@ export function register(program: Command): void {
         ratio: sizes.ratio,
         testAccuracyBefore: result.testAccuracyBefore,
         testAccuracyAfter: result.testAccuracyAfter,
+        data: describeData(data),
         stages: sizes.stages,
         layers: sizes.layers,
         out: flags.out,

@@ -1,25 +1,36 @@
-/** `smallnets evaluate PATH`: MNIST test accuracy of a saved model. */
+/** `smallnets evaluate PATH [--data DIR]`: test accuracy of a saved model (any format openModel opens). */
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
-import { loadMnist } from '../data/mnist.js';
 import { openModel } from '../pipeline/open-model.js';
+import { describeData, loadData, takesMnistDigits } from '../pipeline/training-data.js';
+import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
 import { log } from './output.js';
+import { UsageError } from '../errors.js';
 
 export function register(program: Command): void {
-  addCommand(
+  addCommand<DataFlags>(
     program,
     'evaluate',
     (cmd) =>
-      cmd
-        .description('report MNIST test accuracy (2,000 held-out digits) of a model directory, model.json, .snn or .onnx')
-        .argument('<path>', 'model directory, model.json, .snn or .onnx file'),
-    async ([location]) => {
+      addDataFlags(cmd
+        .description('report test accuracy (MNIST\'s 2,000 held-out digits, or your image folder\'s validation split) of a model directory, model.json, .snn or .onnx')
+        .argument('<path>', 'model directory, model.json, .snn or .onnx file'), { what: 'data to measure accuracy on' }),
+    async ([location], flags) => {
       const loaded = await openModel(location!);
-      const { test } = loadMnist();
-      const testAccuracy = await loaded.evaluate(test);
-      loaded.dispose();
-      log(`${location}: test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.count.toLocaleString('en-US')} digits`);
-      return { command: 'evaluate', path: location, params: loaded.params, testAccuracy };
+      try {
+        const source = flags.data ?? (takesMnistDigits(loaded.inputShape) ? 'mnist' : undefined);
+        if (source === undefined) {
+          throw new UsageError(`${location} takes [${loaded.inputShape.slice(1).join(', ')}], not 28×28×1 digits: give \`data\` (an image folder with one subfolder of images per class)`, { option: 'data' });
+        }
+        const data = await loadData(source, loaded.inputShape, { preprocess: loaded.family ?? 'unit', ...dataOptions(flags) });
+        // With a folder and no validation split, every image is evaluated.
+        const split = data.test.count > 0 ? data.test : data.train;
+        const testAccuracy = await loaded.evaluate(split);
+        log(`${location}: test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${split.count.toLocaleString('en-US')} ${data.source === 'mnist' ? 'digits' : 'images'}`);
+        return { command: 'evaluate', path: location, params: loaded.params, testAccuracy, data: describeData(data) };
+      } finally {
+        loaded.dispose();
+      }
     },
   );
 }

@@ -4,7 +4,7 @@
  * 2 for usage errors (bad flags or values), 1 for runtime failures; stack traces only with --debug.
  */
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../errors.js';
+import { RuntimeError, UsageError } from '../errors.js';
 import { messageWithFlags } from './flag-names.js';
 import { register as registerTrain } from './train.js';
 import { register as registerEvaluate } from './evaluate.js';
@@ -63,12 +63,13 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version requests end through here too (exit code 0; bare `smallnets` shows help).
-    if (error.code === 'commander.help' || error.exitCode === 0) return 0;
+    if (error.exitCode === 0) return 0;
     return 2; // commander already printed its one-line message
   }
   const line = error instanceof Error ? error.message.split('\n')[0]! : String(error);
   // Library messages name options in backticks; the user typed flags.
-  const message = error instanceof UsageError ? messageWithFlags(line) : line;
+  const namesOptions = error instanceof UsageError || (error instanceof RuntimeError && error.option !== undefined);
+  const message = namesOptions ? messageWithFlags(line) : line;
   process.stderr.write(`smallnets: ${message}\n`);
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   // UsageError → 2; RuntimeError and anything unexpected → 1.

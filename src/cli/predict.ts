@@ -27,7 +27,7 @@ interface PredictFlags {
 /** A model location or zoo spec → a tf.layers model (zoo specs: random weights, with a note). */
 export async function resolvePredictModel(location: string): Promise<OpenedLayersModel> {
   const opened = await openLayersModel(location);
-  if (opened.format === 'zoo') log(`${location}: zoo model with freshly initialized weights (no pretrained weights are downloaded)`);
+  if (opened.format === 'zoo' && !opened.pretrained) log(`${location}: zoo model with freshly initialized weights (add :imagenet to a mobilenet_v1 spec for the pretrained ones)`);
   return opened;
 }
 

@@ -10,7 +10,8 @@ import { Option } from 'commander';
 import { addCommand } from './command.js';
 import { nonNegativeInt, numberInRange, oneOf, positiveInt, positiveNumber } from './options.js';
 import { log, printTable } from './output.js';
-import { loadMnist } from '../data/mnist.js';
+import { describeData, requireTrainingData } from '../pipeline/training-data.js';
+import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
 import { saveModel } from '../models/io.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
@@ -19,7 +20,7 @@ import {
   type Granularity, type PruneRetrainOptions, type ScheduleKind,
 } from '../pruning/index.js';
 
-interface PruneFlags {
+interface PruneFlags extends DataFlags {
   model: string;
   sparsity?: number;
   schedule: ScheduleKind;
@@ -46,8 +47,8 @@ export function register(program: Command): void {
     program,
     'prune',
     (cmd) =>
-      cmd
-        .description('prune a trained model while fine-tuning on MNIST, strip the masks and save it (TF.js LayersModel)')
+      addDataFlags(cmd
+        .description('prune a trained model while fine-tuning it (MNIST or your image folder), strip the masks and save it (TF.js LayersModel)')
         .requiredOption('--model <dir>', 'trained model directory or model.json')
         .option('--sparsity <x>', 'target sparsity in [0, 1) over prunable weights (for filters: fraction of filters removed)', numberInRange('--sparsity', 0, 1))
         .addOption(new Option('--schedule <kind>', 'how sparsity grows during fine-tuning').argParser(oneOf('--schedule', SCHEDULE_KINDS)).default(PRUNE_DEFAULTS.schedule))
@@ -60,19 +61,19 @@ export function register(program: Command): void {
         .option('--lr <x>', 'Adam learning rate (cosine-decayed)', positiveNumber('--lr'), PRUNE_DEFAULTS.learningRate)
         .option('--shift <pixels>', 'random training-image shifts of up to this many pixels (0 = off)', nonNegativeInt('--shift'), PRUNE_DEFAULTS.maxShift)
         .option('--out <dir>', 'output directory (default: out/<model>-pruned)')
-        .option('--force', 'replace a non-empty --out directory'),
+        .option('--force', 'replace a non-empty --out directory')),
     async (_args, flags) => {
       const options: PruneRetrainOptions = {
         sparsity: flags.sparsity, granularity: flags.granularity, global: flags.perLayer ? false : (flags.global ?? flags.granularity.kind === 'unstructured'), layers: flags.layers,
         schedule: flags.schedule, epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr,
         maxShift: flags.shift, seed: flags.seed, label: 'prune', log,
       };
-      const data = loadMnist();
-      // Flag problems that need no model (a sparsity N:M cannot have, …) fail before any file is touched.
-      pruneRecipe(options, data.train.count);
+      // Flag problems that need no model or data (a sparsity N:M cannot have, …) fail before any file is touched.
+      pruneRecipe(options, 1);
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-pruned`;
       await checkOutDir(out, flags.force);
       const model = (await openLayersModel(flags.model)).layers;
+      const data = await requireTrainingData(model, flags.data, dataOptions(flags));
       const result = await pruneAndRetrain(model, data, options);
       const { report, structured } = result;
       printTable(
@@ -102,6 +103,7 @@ export function register(program: Command): void {
         epochs: flags.epochs,
         testAccuracyBefore: result.testAccuracyBefore,
         testAccuracyAfter: result.testAccuracyAfter,
+        data: describeData(data),
         sparsity: report.sparsity,
         params: report.params,
         nonzeroParams: report.nonzeroParams,

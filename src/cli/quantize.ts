@@ -12,7 +12,8 @@ import { addCommand } from './command.js';
 import { UsageError } from '../errors.js';
 import { oneOf, positiveInt, positiveNumber } from './options.js';
 import { log, printTable } from './output.js';
-import { loadMnist } from '../data/mnist.js';
+import { describeData, requireTrainingData } from '../pipeline/training-data.js';
+import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
 import { saveModel } from '../models/io.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
@@ -21,7 +22,7 @@ import {
   DEFAULT_CALIBRATION_SAMPLES, MAX_BITS, MIN_BITS, RANGE_METHODS, quantizeAndFineTune, type QuantizeFineTuneOptions, type RangeMethod,
 } from '../quantization/index.js';
 
-interface QuantizeFlags {
+interface QuantizeFlags extends DataFlags {
   model: string;
   bits: number;
   perChannel?: boolean;
@@ -54,8 +55,8 @@ export function register(program: Command): void {
     program,
     'quantize',
     (cmd) =>
-      cmd
-        .description('quantize a trained model to 2–8-bit weights (quantization-aware fine-tuning on MNIST, or --ptq) and save it')
+      addDataFlags(cmd
+        .description('quantize a trained model to 2–8-bit weights (quantization-aware fine-tuning on MNIST or your image folder, or --ptq) and save it')
         .requiredOption('--model <dir>', 'trained model directory, model.json or URL')
         .requiredOption('--bits <n>', 'weight bits, an integer in [2, 8]', bitsValue('--bits'))
         .option('--per-channel', 'one grid per output channel instead of one per tensor')
@@ -70,7 +71,7 @@ export function register(program: Command): void {
         .option('--lr <x>', 'Adam learning rate, cosine-decayed (default: 1e-4 at 5–8 bits, 3e-4 at 3–4, 1e-3 at 2)', positiveNumber('--lr'))
         .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
         .option('--out <dir>', 'output directory (default: out/<model>-q<bits>)')
-        .option('--force', 'replace a non-empty --out directory'),
+        .option('--force', 'replace a non-empty --out directory')),
     async (_args, flags) => {
       const options: QuantizeFineTuneOptions = {
         bits: flags.bits,
@@ -91,7 +92,8 @@ export function register(program: Command): void {
       const out = flags.out ?? `out/${path.basename(path.resolve(flags.model))}-q${flags.bits}`;
       await checkOutDir(out, flags.force);
       const model = (await openLayersModel(flags.model)).layers;
-      const result = await quantizeAndFineTune(model, loadMnist(), options);
+      const data = await requireTrainingData(model, flags.data, dataOptions(flags));
+      const result = await quantizeAndFineTune(model, data, options);
       const { config, report } = result;
       printTable(
         ['layer', 'weight', 'bits', 'grids', 'distinct values'],
@@ -107,6 +109,7 @@ export function register(program: Command): void {
         model: flags.model,
         testAccuracyBefore: result.testAccuracyBefore,
         testAccuracyAfter: result.testAccuracyAfter,
+        data: describeData(data),
         bits: config.bits,
         perChannel: config.perChannel,
         symmetric: config.symmetric,

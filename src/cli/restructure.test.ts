@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../engine/backend.js';
-import { head, loadMnist } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head } from '../data/split.js';
 import { trainModel } from '../training/train.js';
 import { loadModel, saveModel } from '../models/io.js';
 import { tinyConvNet } from '../restructure/models.test-util.js';
@@ -37,19 +38,19 @@ describe('smallnets restructure', () => {
     ]);
     expect(code, stderr).toBe(0);
     const result = lastJson(stdout);
-    expect(Object.keys(result)).toEqual(['command', 'paramsBefore', 'paramsAfter', 'macsBefore', 'macsAfter', 'testAccuracyBefore', 'testAccuracyAfter', 'out']);
-    // conv1 5·5·1·4+4 = 104 → 25 + 4 + 4; conv2 5·5·4·8+8 = 808 → 100 + 32 + 8; fc 128·10+10 = 1290.
-    expect(result).toMatchObject({ command: 'restructure', paramsBefore: 104 + 808 + 1290, paramsAfter: 33 + 140 + 1290, out });
+    expect(Object.keys(result)).toEqual(['command', 'paramsBefore', 'paramsAfter', 'macsBefore', 'macsAfter', 'testAccuracyBefore', 'testAccuracyAfter', 'data', 'out']);
+    // conv1 5·5·1·4+4 = 104 stays (one input channel); conv2 5·5·4·8+8 = 808 → 100 + 32 + 8; fc 128·10+10 = 1290.
+    expect(result).toMatchObject({ command: 'restructure', paramsBefore: 104 + 808 + 1290, paramsAfter: 104 + 140 + 1290, out });
     expect(result['macsAfter']).toBeLessThan(result['macsBefore'] as number);
     expect(result['testAccuracyBefore']).toBeGreaterThan(0.6); // the briefly trained teacher
     expect(result['testAccuracyAfter']).toBeGreaterThan(0.25); // one short epoch: well above chance (10%)
-    expect(stderr).toContain('conv1_dw + conv1_pw');
+    expect(stderr).toContain('conv2_dw + conv2_pw');
     expect(stderr).toMatch(/total/);
-    // conv1 reads one channel: at multiplier 1 its depthwise stage is a single filter, and the CLI says so.
-    expect(stderr).toMatch(/note: conv1_dw has one input channel, .*--depth-multiplier 2/);
-    expect(stderr).not.toMatch(/note: conv2_dw/);
+    // conv1 reads one channel: made separable its depthwise stage would be a single filter, so `all` keeps it, and says so.
+    expect(stderr).toMatch(/note: conv1 reads one input channel, so it stays a full convolution .*name it in --separable .*--depth-multiplier 2/);
+    expect(stderr).not.toMatch(/note: conv2/);
     const saved = await loadModel(out);
-    expect(saved.layers.map((l) => l.name)).toEqual(['conv1_dw', 'conv1_pw', 'pool1', 'conv2_dw', 'conv2_pw', 'pool2', 'flatten', 'fc']);
+    expect(saved.layers.map((l) => l.name)).toEqual(['conv1', 'pool1', 'conv2_dw', 'conv2_pw', 'pool2', 'flatten', 'fc']);
   });
 
   it('--depth-multiplier 2 gives conv1 two filters per channel and no single-filter note', async () => {
@@ -75,7 +76,7 @@ describe('smallnets restructure', () => {
     await saveModel(model, rgb);
     const refused = await runCli(['restructure', '--model', rgb, '--separable', 'all', '--out', path.join(dir, 'rgb-out'), '--backend', 'wasm']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/does not take 28×28 digits; use --epochs 0/);
+    expect(refused.stderr).toMatch(/distillation needs training data: give --data, or set --epochs to 0/);
     expect(existsSync(path.join(dir, 'rgb-out'))).toBe(false);
     const { code, stdout } = await runCli(['restructure', '--model', rgb, '--separable', 'all', '--epochs', '0', '--out', path.join(dir, 'rgb-out'), '--json', '--backend', 'wasm']);
     expect(code).toBe(0);
@@ -87,7 +88,7 @@ describe('smallnets restructure', () => {
     const cases: Array<[string[], number, RegExp]> = [
       [['--model', tiny], 2, /nothing to do: give --separable, --factorize and\/or --width/],
       [['--model', tiny, '--separable', 'conv7'], 2, /no layer named 'conv7' \(eligible: conv1, conv2\)/],
-      [['--model', tiny, '--separable', 'all', '--factorize', 'conv1'], 2, /layer conv1 selected for both/],
+      [['--model', tiny, '--separable', 'conv1,conv2', '--factorize', 'conv1'], 2, /layer conv1 selected for both/],
       [['--model', tiny, '--width', '2'], 2, /--width must be in \(0, 1\], got "2"/],
       [['--model', tiny, '--separable', 'conv1,'], 2, /--separable must be 'all' or comma-separated layer names/],
       [['--model', tiny, '--factorize', 'all', '--intermediate', 'lots'], 2, /--intermediate must be min, output, input or a positive integer/],

@@ -9,7 +9,8 @@ import { addCommand } from './command.js';
 import { UsageError } from '../errors.js';
 import { nonNegativeInt, numberInRange, positiveInt, positiveNumber } from './options.js';
 import { log, note, printTable } from './output.js';
-import { loadMnist, PIXELS } from '../data/mnist.js';
+import { describeData, trainingDataFor } from '../pipeline/training-data.js';
+import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
 import { saveModel } from '../models/io.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
@@ -20,7 +21,7 @@ import type { Intermediate } from '../restructure/factorize.js';
 import { restructureAndDistill, type RestructureOptions } from '../restructure/recipe.js';
 import { parseSelection, type LayerSelection } from '../restructure/select.js';
 
-interface RestructureFlags {
+interface RestructureFlags extends DataFlags {
   model: string;
   separable?: LayerSelection;
   factorize?: LayerSelection;
@@ -54,10 +55,6 @@ function intermediateValue(value: string): Intermediate {
   throw new UsageError(`--intermediate must be min, output, input or a positive integer, got ${JSON.stringify(value)}`);
 }
 
-function takesDigits(shape: readonly (number | null)[]): boolean {
-  return shape.slice(1).reduce<number>((p, d) => p * (d ?? -1), 1) === PIXELS;
-}
-
 function percent(x: number | null): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`;
 }
@@ -67,10 +64,10 @@ export function register(program: Command): void {
     program,
     'restructure',
     (cmd) =>
-      cmd
-        .description('make convs separable or stacked 3×3 and/or thinner, distill from the original on MNIST, save')
+      addDataFlags(cmd
+        .description('make convs separable or stacked 3×3 and/or thinner, distill from the original (MNIST or your image folder), save')
         .requiredOption('--model <dir>', 'TF.js model directory, model.json or URL')
-        .option('--separable <layers>', "Conv2D layers to make depthwise-separable: 'all' or comma-separated names", selection('--separable'))
+        .option('--separable <layers>', "Conv2D layers to make depthwise-separable: 'all' (a conv reading one channel stays full unless --depth-multiplier > 1) or comma-separated names", selection('--separable'))
         .option('--factorize <layers>', "k×k Conv2D layers to replace by stacked 3×3s: 'all' or comma-separated names", selection('--factorize'))
         .option('--width <alpha>', 'width multiplier for hidden layers, in (0, 1]', widthValue)
         .option('--intermediate <n>', 'channels between stacked 3×3s: min (default), output, input or a number', intermediateValue)
@@ -83,7 +80,7 @@ export function register(program: Command): void {
         .option('--shift <px>', 'random shifts of up to N pixels while distilling (0: none)', nonNegativeInt('--shift'), DISTILL_DEFAULTS.maxShift)
         .option('--train-images <n>', 'distill on the first N training digits only (quick runs)', positiveInt('--train-images'))
         .requiredOption('--out <dir>', 'output directory for the restructured model')
-        .option('--force', 'replace a non-empty --out directory'),
+        .option('--force', 'replace a non-empty --out directory'), { none: true, what: 'data to distill on' }),
     async (_args, flags) => {
       await checkOutDir(flags.out, flags.force);
       const options: RestructureOptions = {
@@ -103,11 +100,8 @@ export function register(program: Command): void {
         log: note,
       };
       const teacher = (await openLayersModel(flags.model)).layers;
-      const mnist = takesDigits(teacher.inputs[0]!.shape);
-      if (!mnist && flags.epochs > 0) {
-        throw new UsageError(`distillation runs on MNIST, but model input [${teacher.inputs[0]!.shape.slice(1).join(', ')}] does not take 28×28 digits; use --epochs 0`);
-      }
-      const result = await restructureAndDistill(teacher, mnist ? loadMnist() : null, options);
+      const data = await trainingDataFor(teacher, flags.data, dataOptions(flags));
+      const result = await restructureAndDistill(teacher, data, options);
       const { comparison, model: student } = result;
       printTable(COMPARISON_HEAD, comparisonRows(comparison));
       await saveModel(student, flags.out, { force: flags.force });
@@ -126,6 +120,7 @@ export function register(program: Command): void {
         macsAfter: comparison.macsAfter,
         testAccuracyBefore: result.testAccuracyBefore,
         testAccuracyAfter: result.testAccuracyAfter,
+        data: describeData(data),
         out: flags.out,
       };
     },

@@ -8,11 +8,12 @@ import { Option } from 'commander';
 import { addCommand } from './command.js';
 import { numberInRange } from './options.js';
 import { log, printTable } from './output.js';
-import { loadMnist } from '../data/mnist.js';
+import { describeData, requireTrainingData } from '../pipeline/training-data.js';
+import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { DEFAULT_SENSITIVITIES, GRANULARITY_FORMS, checkSparsities, parseGranularity, sensitivity, type Granularity } from '../pruning/index.js';
 
-interface SensitivityFlags {
+interface SensitivityFlags extends DataFlags {
   model: string;
   sparsities: number[];
   granularity: Granularity;
@@ -30,14 +31,15 @@ export function register(program: Command): void {
     program,
     'sensitivity',
     (cmd) =>
-      cmd
-        .description('prune each layer alone at each sparsity (no retraining) and report MNIST test accuracy')
+      addDataFlags(cmd
+        .description('prune each layer alone at each sparsity (no retraining) and report test accuracy (MNIST, or your image folder\'s validation split)')
         .requiredOption('--model <dir>', 'trained model directory or model.json')
         .option('--sparsities <list>', 'comma-separated sparsities in [0, 1)', sparsityList, [...DEFAULT_SENSITIVITIES])
-        .addOption(new Option('--granularity <g>', `what is zeroed together: ${GRANULARITY_FORMS}`).argParser(parseGranularity).default(parseGranularity('unstructured'), 'unstructured')),
+        .addOption(new Option('--granularity <g>', `what is zeroed together: ${GRANULARITY_FORMS}`).argParser(parseGranularity).default(parseGranularity('unstructured'), 'unstructured')), { what: 'data to measure accuracy on' }),
     async (_args, flags) => {
       const model = (await openLayersModel(flags.model)).layers;
-      const { test } = loadMnist();
+      const data = await requireTrainingData(model, flags.data, dataOptions(flags));
+      const { test } = data;
       const result = sensitivity(model, test, { sparsities: flags.sparsities, granularity: flags.granularity });
       const keys = result.sparsities.map(String);
       log(`${flags.model}: dense test accuracy ${(result.baseline * 100).toFixed(2)}%; each layer pruned alone (${result.granularity}), no retraining:`);
@@ -50,6 +52,7 @@ export function register(program: Command): void {
         model: flags.model,
         granularity: result.granularity,
         baseline: result.baseline,
+        data: describeData(data),
         sparsities: result.sparsities,
         layers: result.layers.map((l) => ({ name: l.name, className: l.className, params: l.params, accuracy: l.accuracy })),
       };

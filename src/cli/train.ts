@@ -1,17 +1,20 @@
-/** `smallnets train <lenet300|lenet5>`: train a LeNet on the MNIST split and save it. */
+/**
+ * `smallnets train <lenet300|lenet5> [--data DIR]`: train a LeNet on the MNIST split (or on your image
+ * folder, with as many outputs as it has classes) and save it. A thin layer over `fitAndEvaluate`.
+ */
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
 import { positiveInt, positiveNumber, nonNegativeInt, oneOf } from './options.js';
 import { LENET_NAMES, LENET_RECIPES, buildLeNet, type LeNetName } from '../models/lenet.js';
-import { loadMnist } from '../data/mnist.js';
-import { trainModel, TRAIN_DEFAULTS } from '../training/train.js';
-import { evaluateAccuracy } from '../training/evaluate.js';
+import { TRAIN_DEFAULTS } from '../training/train.js';
+import { fitAndEvaluate } from '../training/fit.js';
 import { saveModel } from '../models/io.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { startWorkerIfUseful, withWorker } from '../training/threads.js';
+import { describeData, loadData } from '../pipeline/training-data.js';
+import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
 import { log } from './output.js';
 
-interface TrainFlags {
+interface TrainFlags extends DataFlags {
   epochs: number;
   batchSize?: number;
   lr?: number;
@@ -30,8 +33,8 @@ export function register(program: Command): void {
     program,
     'train',
     (cmd) =>
-      cmd
-        .description('train a LeNet on the fixed 8,000/2,000 MNIST split and save it (TF.js LayersModel)')
+      addDataFlags(cmd
+        .description('train a LeNet on the fixed 8,000/2,000 MNIST split (or your image folder) and save it (TF.js LayersModel)')
         .argument('<model>', `model to train: ${LENET_NAMES.join(' | ')}`, oneOf('model', LENET_NAMES))
         .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), DEFAULT_EPOCHS)
         .option('--batch-size <n>', 'images per step (default: 64)', positiveInt('--batch-size'))
@@ -39,33 +42,31 @@ export function register(program: Command): void {
         .option('--shift <pixels>', 'random training-image shifts of up to this many pixels (0 = off)', nonNegativeInt('--shift'), 1)
         .option('--threads <n>', 'threads to train on: 2 splits each batch with a worker thread', positiveInt('--threads'), 2)
         .option('--out <dir>', 'output directory (default: out/<model>)')
-        .option('--force', 'replace a non-empty --out directory'),
+        .option('--force', 'replace a non-empty --out directory')),
     async ([name], flags) => {
       const modelName = name as LeNetName;
       const out = flags.out ?? `out/${modelName}`;
       await checkOutDir(out, flags.force);
-      const { train, test } = loadMnist();
       const seed = flags.seed ?? TRAIN_DEFAULTS.seed;
-      const model = buildLeNet(modelName, seed);
+      // The LeNets take 28×28×1 images: MNIST, or a folder's images made gray and resized to 28×28.
+      const data = await loadData(flags.data ?? 'mnist', [null, 28, 28, 1], { preprocess: 'lenet', ...dataOptions(flags) });
+      const model = buildLeNet(modelName, seed, { classes: data.classNames?.length ?? 10 });
       const recipe = LENET_RECIPES[modelName];
-      const batchSize = flags.batchSize ?? recipe.batchSize;
-      const worker = await startWorkerIfUseful(model, flags.threads, batchSize);
-      const result = withWorker(worker, () => trainModel(model, train, {
+      const { training, testAccuracy } = await fitAndEvaluate(model, data, {
         epochs: flags.epochs,
-        batchSize,
+        batchSize: flags.batchSize ?? recipe.batchSize,
         learningRate: flags.lr ?? recipe.learningRate,
         augment: { maxShift: flags.shift },
         schedule: 'cosine',
         seed,
         label: modelName,
-        parallel: worker,
-      }));
-      await worker?.close();
-      const testAccuracy = evaluateAccuracy(model, test);
+        threads: flags.threads,
+      });
       const bytes = await saveModel(model, out, { force: flags.force });
+      const measured = testAccuracy === null ? 'no validation images' : `${data.evaluatedOn} accuracy ${(testAccuracy * 100).toFixed(2)}%`;
       log(
-        `${modelName}: ${model.countParams().toLocaleString('en-US')} params, test accuracy ${(testAccuracy * 100).toFixed(2)}%, ` +
-          `${result.seconds.toFixed(1)} s (${Math.round(result.imagesPerSecond)} images/s), saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
+        `${modelName}: ${model.countParams().toLocaleString('en-US')} params, ${measured}, ` +
+          `${training.seconds.toFixed(1)} s (${Math.round(training.imagesPerSecond)} images/s), saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
       );
       return {
         command: 'train',
@@ -73,8 +74,9 @@ export function register(program: Command): void {
         params: model.countParams(),
         epochs: flags.epochs,
         testAccuracy,
-        seconds: round(result.seconds, 2),
-        imagesPerSecond: Math.round(result.imagesPerSecond),
+        data: describeData(data),
+        seconds: round(training.seconds, 2),
+        imagesPerSecond: Math.round(training.imagesPerSecond),
         out,
       };
     },

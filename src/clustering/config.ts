@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UsageError, usageCheck } from '../errors.js';
 import { registerSerializable, toSerialized, type SerializedConfig } from '../graph/serializable.js';
 import { KERNEL_LAYER_KINDS, type KernelLayerKind } from '../graph/kernel-layers.js';
-import { CLUSTER_INITS, MAX_CLUSTERS, MIN_CLUSTERS, type ClusterInit } from './kmeans.js';
+import { MAX_CLUSTERS, MIN_CLUSTERS } from './kmeans.js';
+import { CLUSTER_INITS, type ClusterInit } from './kmeans-init.js';
 
 export type ClusterSpec = number | Record<string, number>;
 

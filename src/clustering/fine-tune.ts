@@ -4,7 +4,7 @@
  * accuracy before, right after k-means and after fine-tuning.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { usageCheck } from '../errors.js';
 import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { evaluateAccuracy } from '../training/evaluate.js';

@@ -17,7 +17,6 @@
 import { initCentroids, type ClusterInit } from './kmeans-init.js';
 import { mulberry32 } from '../data/random.js';
 
-export { CLUSTER_INITS, type ClusterInit } from './kmeans-init.js';
 
 export const MIN_CLUSTERS = 2;
 export const MAX_CLUSTERS = 65_536;

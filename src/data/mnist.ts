@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { permutation } from './random.js';
 import { RuntimeError } from '../errors.js';
+import { classCount, imageShape, subset, type Split } from './split.js';
 
 export const MNIST_SPLIT_SEED = 20_160_201;
 export const MNIST_TRAIN_COUNT = 8_000;
@@ -20,13 +21,6 @@ export const MNIST_TEST_COUNT = 2_000;
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 export const NUM_CLASSES = 10;
-
-/** A set of digits: `images` holds `count` row-major 28×28 images in [0, 1]. */
-export interface Split {
-  images: Float32Array;
-  labels: Uint8Array;
-  count: number;
-}
 
 export interface Mnist {
   train: Split;
@@ -81,33 +75,10 @@ function buildSplit(): Mnist {
   };
 }
 
-/** The digits at `indices`, in that order. */
-export function subset(source: { images: Float32Array; labels: Uint8Array }, indices: ArrayLike<number>): Split {
-  const count = indices.length;
-  const images = new Float32Array(count * PIXELS);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const from = indices[i]!;
-    images.set(source.images.subarray(from * PIXELS, (from + 1) * PIXELS), i * PIXELS);
-    labels[i] = source.labels[from]!;
-  }
-  return { images, labels, count };
-}
-
-/** The first `count` digits of a split (for quick runs and tests). */
-export function head(split: Split, count: number): Split {
-  const n = Math.min(count, split.count);
-  return {
-    images: split.images.subarray(0, n * PIXELS),
-    labels: split.labels.subarray(0, n),
-    count: n,
-  };
-}
-
-/** Images as [N, 28, 28, 1] and one-hot labels as [N, 10]. The caller disposes. */
+/** Images as [N, height, width, channels] and one-hot labels as [N, classes]. The caller disposes. */
 export function splitToTensors(split: Split): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
   return tf.tidy(() => ({
-    xs: tf.tensor4d(split.images, [split.count, IMAGE_SIZE, IMAGE_SIZE, 1]),
-    ys: tf.oneHot(tf.tensor1d(split.labels, 'int32'), NUM_CLASSES).toFloat() as tf.Tensor2D,
+    xs: tf.tensor4d(split.images, [split.count, ...imageShape(split)]),
+    ys: tf.oneHot(tf.tensor1d(Int32Array.from(split.labels), 'int32'), classCount(split)).toFloat() as tf.Tensor2D,
   }));
 }

@@ -3,7 +3,7 @@
  * and the measurements every row makes the same way.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { modelArtifacts, artifactsToFiles } from '../models/io.js';
 import { countNonzero as countNonzeroValues } from '../analysis/nonzero.js';

@@ -3,7 +3,8 @@
  * ./variants.ts; each takes the trained baseline and returns its row, so a new technique adds one
  * entry there and nothing else changes. The caller renders the rows (see demoTable).
  */
-import { loadMnist, head } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head } from '../data/split.js';
 import { LENET_RECIPES, lenet5 } from '../models/lenet.js';
 import { trainModel } from '../training/train.js';
 import { startWorkerIfUseful, withWorker } from '../training/threads.js';

@@ -18,7 +18,8 @@ export {
 export { LAYER_CONVERTERS, QUANTIZABLE_KERNELS } from './onnx-layers.js';
 export { ONNX_OPSET, decodeOnnx } from './onnx-builder.js';
 export { evaluateOnnx, runOnnx, onnxModelInfo, OnnxRunner, EXACT_SESSION_OPTIONS, type OnnxModelInfo } from './onnx-run.js';
-export { snnToArtifacts, snnToLayersModel, snnWeightQuantization, type SnnOnnxMapping } from './snn-model.js';
+export { snnWeightQuantization, type SnnOnnxMapping } from './snn-model.js';
+export { snnToArtifacts, snnToLayersModel } from '../models/snn-model.js';
 export {
   exportToFile,
   checkExportOptions,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
-import { head, loadMnist, type Split } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head, type Split } from '../data/split.js';
 import { lenet300 } from '../models/lenet.js';
 import { trainModel } from '../training/train.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
@@ -69,6 +70,6 @@ describe('running and evaluating .onnx files', () => {
 
   it('a model that does not take 28×28 digits is refused with its input shape', async () => {
     const small = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [5], units: 2, name: 'd' })] });
-    await expect(evaluateOnnx(exportOnnx(small), test)).rejects.toThrow(/takes input \[\?, 5\], not 28×28 digits/);
+    await expect(evaluateOnnx(exportOnnx(small), test)).rejects.toThrow(/takes input \[\?, 5\], not 28×28×1 images/);
   });
 });

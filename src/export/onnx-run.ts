@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { RuntimeError } from '../errors.js';
-import { IMAGE_SIZE, type Split } from '../data/mnist.js';
+import { imageShape, imageSize, type Split } from '../data/split.js';
 import { decodeOnnx } from './onnx-builder.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -146,19 +146,19 @@ export async function runOnnx(model: string | Uint8Array, data: Float32Array, sh
   }
 }
 
-/** Per-image input shape for 28×28 digits, from the model's declared input (e.g. [28, 28, 1] or [784]). */
-function digitShape(info: OnnxModelInfo, where: string): number[] {
+/** Per-image input shape for the split's images, from the model's declared input (e.g. [28, 28, 1] or [784]). */
+function inputShapeOf(info: OnnxModelInfo, split: Split, where: string): number[] {
   const rest = info.inputShape.slice(1);
   const known = rest.every((d): d is number => d !== null);
   const size = known ? rest.reduce((a, b) => a * b, 1) : 0;
-  if (!known || size !== IMAGE_SIZE * IMAGE_SIZE) {
-    throw new RuntimeError(`${where} takes input [${info.inputShape.map((d) => d ?? '?').join(', ')}], not 28×28 digits`);
+  if (!known || size !== imageSize(split)) {
+    throw new RuntimeError(`${where} takes input [${info.inputShape.map((d) => d ?? '?').join(', ')}], not ${imageShape(split).join('×')} images`);
   }
   return rest;
 }
 
 /**
- * MNIST accuracy of an ONNX classifier (argmax of its first output), batched.
+ * Accuracy of an ONNX classifier (argmax of its first output) on a split, batched.
  * @example
  * const accuracy = await evaluateOnnx('lenet5.onnx', loadMnist().test);
  */
@@ -173,11 +173,11 @@ export async function evaluateOnnx(model: string | Uint8Array, split: Split, bat
 
 async function evaluateWith(runner: OnnxRunner, split: Split, batchSize: number, where: string): Promise<number> {
   if (split.count === 0) return 0;
-  const shape = digitShape(runner.info, where);
+  const shape = inputShapeOf(runner.info, split, where);
   const fixedBatch = runner.info.inputShape[0];
   const fixed = typeof fixedBatch === 'number';
   const batch = fixed ? fixedBatch : batchSize;
-  const pixels = IMAGE_SIZE * IMAGE_SIZE;
+  const pixels = imageSize(split);
   let correct = 0;
   for (let start = 0; start < split.count; start += batch) {
     const n = Math.min(batch, split.count - start);

@@ -5,7 +5,8 @@ import { initBackend } from '../engine/backend.js';
 import { decodeSnn, type SnnModel } from '../format/index.js';
 import { decodeOnnx } from './onnx-builder.js';
 import { exportOnnx } from './onnx.js';
-import { snnToLayersModel, snnWeightQuantization } from './snn-model.js';
+import { snnWeightQuantization } from './snn-model.js';
+import { snnToLayersModel } from '../models/snn-model.js';
 import { compareWithTfjs, randomizeAuxWeights } from './onnx.test-util.js';
 import { smallConvNet, toSnnBytes } from './snn.test-util.js';
 

@@ -15,9 +15,6 @@
  * Sparse storage does not matter: ONNX stores the dense tensor.
  */
 import type { SnnModel, SnnTensor } from '../format/index.js';
-import { snnToArtifacts, snnToLayersModel } from '../models/snn-model.js';
-
-export { snnToArtifacts, snnToLayersModel };
 import { exactInt8, findInt8Grid, type WeightQuantizationMap } from './onnx-quant.js';
 
 /** How one .snn tensor is stored in the ONNX file. */

@@ -65,12 +65,12 @@ export function unwrapLayers(model: tfl.LayersModel, kernelOf: (wrapper: KernelW
 }
 
 /** The KernelWrappers of a model, in layer order. */
-export function kernelWrappers(model: tfl.LayersModel): KernelWrapper[] {
+function kernelWrappers(model: tfl.LayersModel): KernelWrapper[] {
   return model.layers.filter((l): l is KernelWrapper => l instanceof KernelWrapper);
 }
 
 /** Copy weights from `source` to `target` matched by base name (order differs once a kernel is made non-trainable). */
-export function copyWeights(target: tfl.layers.Layer, source: tfl.layers.Layer): void {
+function copyWeights(target: tfl.layers.Layer, source: tfl.layers.Layer): void {
   const values = new Map(source.weights.map((w) => [weightBaseName(w.originalName), w.read()] as const));
   for (const variable of target.weights) {
     const value = values.get(weightBaseName(variable.originalName));

@@ -10,6 +10,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError, usageCheck } from '../errors.js';
+import { cachedPretrainedModel, loadWeightsByName, type PretrainedOptions } from './pretrained.js';
 
 /** Width multipliers with released ImageNet checkpoints. */
 export const MOBILENET_V1_ALPHAS: readonly number[] = [0.25, 0.5, 0.75, 1.0];
@@ -36,6 +37,19 @@ export interface MobileNetV1Options {
   pooling?: GlobalPooling;
   /** Activation of the top layer; 'linear' returns logits. Default 'softmax'. */
   classifierActivation?: ClassifierActivation;
+  /**
+   * 'imagenet': load the published Keras ImageNet weights (downloaded once, cached; see
+   * models/pretrained.ts) and return a Promise; null (default): random initialization.
+   */
+  weights?: 'imagenet' | null;
+  /** Where the weights are downloaded from and cached (with `weights: 'imagenet'`). */
+  pretrained?: PretrainedOptions;
+}
+
+/** The hosted model folder for an α and size: `mobilenet_v1_0.25_224`, `…_0.50_…`, `…_1.0_…`. */
+export function mobilenetV1WeightsName(alpha: number, inputSize: number): string {
+  const text = alpha === 1 ? '1.0' : alpha.toFixed(2);
+  return `mobilenet_v1_${text}_${inputSize}`;
 }
 
 /** Throws a UsageError unless `value` is one of `allowed`; the message names both. */
@@ -101,14 +115,42 @@ const BLOCKS: ReadonlyArray<readonly [number, 1 | 2]> = [
 ];
 
 /**
- * Build MobileNet v1 with Keras layer names (randomly initialized, like Keras with `weights=None`).
+ * Build MobileNet v1 with Keras layer names: randomly initialized (as Keras with `weights=None`), or
+ * with the published ImageNet weights (`weights: 'imagenet'`, asynchronous: the first call downloads).
  *
  * @example
  * const model = mobilenetV1({ alpha: 0.25, inputSize: 128 });
  * model.countParams(); // 475,544
  * model.getLayer('conv_pw_13').outputShape; // [null, 4, 4, 256]
+ * const trained = await mobilenetV1({ alpha: 0.25, inputSize: 224, weights: 'imagenet' });
  */
-export function mobilenetV1(options: MobileNetV1Options = {}): tfl.LayersModel {
+export function mobilenetV1(options: MobileNetV1Options & { weights: 'imagenet' }): Promise<tfl.LayersModel>;
+export function mobilenetV1(options?: MobileNetV1Options & { weights?: null }): tfl.LayersModel;
+export function mobilenetV1(options?: MobileNetV1Options): tfl.LayersModel | Promise<tfl.LayersModel>;
+export function mobilenetV1(options: MobileNetV1Options = {}): tfl.LayersModel | Promise<tfl.LayersModel> {
+  if (options.weights === 'imagenet') return withImagenetWeights(options);
+  usageCheck(options.weights === undefined || options.weights === null, () => `\`weights\` must be 'imagenet' or null, got ${JSON.stringify(options.weights)}`, 'weights');
+  return buildMobilenetV1(options);
+}
+
+/** Our builder with the published ImageNet weights loaded by name (Keras: classes must be 1000 with the top). */
+async function withImagenetWeights(options: MobileNetV1Options): Promise<tfl.LayersModel> {
+  const { alpha = 1.0, inputSize = 224, includeTop = true, classes = 1000 } = options;
+  usageCheck(!includeTop || classes === 1000, () => `\`classes\` must be 1000 with ImageNet weights and the top, got ${classes}`, 'classes');
+  const model = buildMobilenetV1({ ...options, weights: null });
+  try {
+    checkOneOf('MobileNet v1 alpha', alpha, MOBILENET_V1_ALPHAS);
+    checkOneOf('MobileNet v1 inputSize', inputSize, MOBILENET_V1_SIZES);
+    const dir = await cachedPretrainedModel(mobilenetV1WeightsName(alpha, inputSize), options.pretrained);
+    await loadWeightsByName(model, dir, !includeTop);
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+function buildMobilenetV1(options: MobileNetV1Options): tfl.LayersModel {
   const {
     alpha = 1.0, inputSize = 224, classes = 1000, includeTop = true, dropout = 1e-3, depthMultiplier = 1,
     pooling, classifierActivation = 'softmax',

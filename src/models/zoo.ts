@@ -1,9 +1,10 @@
 /**
  * Zoo specs: the short strings the CLI accepts in place of a model path.
  *
- *   lenet5 | lenet300 | mobilenet_v1[:ALPHA[:SIZE]] | mobilenet_v2[:ALPHA[:SIZE]] | squeezenet[:1.0|1.1]
+ *   lenet5 | lenet300 | mobilenet_v1[:ALPHA[:SIZE[:imagenet]]] | mobilenet_v2[:ALPHA[:SIZE]] | squeezenet[:1.0|1.1]
  *
- * Omitted parts take the builders' defaults (α 1.0, 224 pixels, SqueezeNet 1.1).
+ * Omitted parts take the builders' defaults (α 1.0, 224 pixels, SqueezeNet 1.1). `:imagenet` loads the
+ * published ImageNet weights (downloaded once and cached, models/pretrained.ts); otherwise weights are random.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
@@ -12,11 +13,12 @@ import { lenet300, lenet5 } from './lenet.js';
 import { MOBILENET_V1_ALPHAS, MOBILENET_V1_SIZES, checkOneOf, mobilenetV1 } from './mobilenet-v1.js';
 import { MOBILENET_V2_ALPHAS, MOBILENET_V2_SIZES, mobilenetV2 } from './mobilenet-v2.js';
 import { SQUEEZENET_VERSIONS, squeezenet, type SqueezeNetVersion } from './squeezenet.js';
+import type { PretrainedOptions } from './pretrained.js';
 
 export type ZooSpec =
   | { family: 'lenet5' }
   | { family: 'lenet300' }
-  | { family: 'mobilenet_v1'; alpha: number; inputSize: number }
+  | { family: 'mobilenet_v1'; alpha: number; inputSize: number; weights?: 'imagenet' }
   | { family: 'mobilenet_v2'; alpha: number; inputSize: number }
   | { family: 'squeezenet'; version: SqueezeNetVersion };
 
@@ -24,7 +26,7 @@ export type ZooSpec =
 export const ZOO_SPEC_FORMS: readonly string[] = [
   'lenet5',
   'lenet300',
-  `mobilenet_v1:ALPHA:SIZE (ALPHA ${MOBILENET_V1_ALPHAS.join('|')}, SIZE ${MOBILENET_V1_SIZES.join('|')})`,
+  `mobilenet_v1:ALPHA:SIZE[:imagenet] (ALPHA ${MOBILENET_V1_ALPHAS.join('|')}, SIZE ${MOBILENET_V1_SIZES.join('|')})`,
   `mobilenet_v2:ALPHA:SIZE (ALPHA ${MOBILENET_V2_ALPHAS.join('|')}, SIZE ${MOBILENET_V2_SIZES.join('|')})`,
   `squeezenet:${SQUEEZENET_VERSIONS.join('|')}`,
 ];
@@ -66,13 +68,14 @@ export function parseZooSpec(text: string): ZooSpec {
       return { family };
     case 'mobilenet_v1':
     case 'mobilenet_v2': {
-      if (parts.length > 2) throw unknownSpec(text);
       const v1 = family === 'mobilenet_v1';
+      const imagenet = v1 && parts.length === 3 && parts[2] === 'imagenet';
+      if (parts.length > (imagenet ? 3 : 2)) throw unknownSpec(text);
       const alpha = parts[0] === undefined ? 1.0 : parseNumber(`${family} alpha`, parts[0]);
       const inputSize = parts[1] === undefined ? 224 : parseNumber(`${family} size`, parts[1]);
       checkOneOf(`${family} alpha`, alpha, v1 ? MOBILENET_V1_ALPHAS : MOBILENET_V2_ALPHAS);
       checkOneOf(`${family} size`, inputSize, v1 ? MOBILENET_V1_SIZES : MOBILENET_V2_SIZES);
-      return { family, alpha, inputSize };
+      return imagenet ? { family: 'mobilenet_v1', alpha, inputSize, weights: 'imagenet' } : { family, alpha, inputSize };
     }
     case 'squeezenet': {
       if (parts.length > 1) throw unknownSpec(text);
@@ -95,7 +98,7 @@ export function formatZooSpec(spec: ZooSpec): string {
       return spec.family;
     case 'mobilenet_v1':
     case 'mobilenet_v2':
-      return `${spec.family}:${spec.alpha}:${spec.inputSize}`;
+      return `${spec.family}:${spec.alpha}:${spec.inputSize}${spec.family === 'mobilenet_v1' && spec.weights ? `:${spec.weights}` : ''}`;
     case 'squeezenet':
       return `squeezenet:${spec.version}`;
   }
@@ -125,6 +128,7 @@ export function zooFamily(spec: ZooSpec): ModelFamily {
  */
 export function buildZooModel(spec: string | ZooSpec, seed?: number): tfl.LayersModel {
   const s = typeof spec === 'string' ? parseZooSpec(spec) : spec;
+  if (s.family === 'mobilenet_v1' && s.weights) throw new UsageError(`${formatZooSpec(s)} has pretrained weights: load it with loadZooModel (asynchronous)`);
   switch (s.family) {
     case 'lenet5':
       return lenet5(seed);
@@ -137,4 +141,19 @@ export function buildZooModel(spec: string | ZooSpec, seed?: number): tfl.Layers
     case 'squeezenet':
       return squeezenet({ version: s.version });
   }
+}
+
+/**
+ * The model a spec names, with its pretrained weights when the spec asks for them
+ * (`mobilenet_v1:0.25:224:imagenet`), else as `buildZooModel`.
+ *
+ * @example
+ * const model = await loadZooModel('mobilenet_v1:0.25:224:imagenet');
+ */
+export async function loadZooModel(spec: string | ZooSpec, seed?: number, pretrained?: PretrainedOptions): Promise<tfl.LayersModel> {
+  const s = typeof spec === 'string' ? parseZooSpec(spec) : spec;
+  if (s.family === 'mobilenet_v1' && s.weights === 'imagenet') {
+    return mobilenetV1({ alpha: s.alpha, inputSize: s.inputSize, weights: 'imagenet', ...(pretrained ? { pretrained } : {}) });
+  }
+  return buildZooModel(s, seed);
 }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { trainModel } from '../training/train.js';
 import { globalMagnitudeMasks, magnitudeMask, pruneAndRetrain, prunableWeightNames } from '../pruning/index.js';

@@ -11,5 +11,8 @@ export { compress, DEFAULT_RECIPE, type CompressOptions, type CompressResult } f
 export { compressionSizes, type CompressionSizes, type TensorSizes } from './compression-sizes.js';
 export { predictImages, readLabels, type ImagePredictions, type ImageSource, type PredictOptions } from './predict.js';
 export { summaryOf, type SummaryOptions } from './summary.js';
-export { DATA_SOURCES, takesMnistDigits, trainingDataFor, type DataSource } from './training-data.js';
+export {
+  DATA_SOURCES, describeData, loadData, requireTrainingData, takesMnistDigits, trainingDataFor,
+  type DataOptions, type DataSource, type LoadedData,
+} from './training-data.js';
 export { clustering, pruning, quantization, type Technique } from './techniques.js';

@@ -9,14 +9,14 @@ import { stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RuntimeError, UsageError } from '../errors.js';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { decodeSnn, type SnnModel } from '../format/index.js';
 import { FILE_KIND_NAMES, SNIFF_BYTES, detectFileKind } from '../models/detect-format.js';
 import type { ModelFamily } from '../models/imagenet.js';
 import { loadModelArtifacts } from '../models/io.js';
 import { isUrl, readHead, readLocation } from '../models/read-bytes.js';
 import { MAX_SNN_FILE_BYTES, snnToLayersModel } from '../models/snn-model.js';
-import { ZOO_SPEC_FORMS, buildZooModel, looksLikeZooSpec, parseZooSpec, zooFamily } from '../models/zoo.js';
+import { ZOO_SPEC_FORMS, loadZooModel, looksLikeZooSpec, parseZooSpec, zooFamily } from '../models/zoo.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 
 /** ONNX files larger than this are refused before reading (protobuf itself stops at 2 GiB). */
@@ -38,8 +38,12 @@ export interface OpenedModel {
   onnx: Uint8Array | null;
   /** Known from a zoo spec or a Keras-style model name (mobilenet_1.00_224, …). */
   family: ModelFamily | undefined;
+  /** A zoo model whose weights are the published pretrained ones (false: random, as built). */
+  pretrained: boolean;
   /** Weight elements, as Keras counts parameters. */
   params: number;
+  /** The (first) input's shape, batch dimension first (null = any). */
+  inputShape: (number | null)[];
   /** Classification accuracy on a split (TF.js for layers models, onnxruntime for ONNX). */
   evaluate(split: Split): Promise<number>;
   dispose(): void;
@@ -59,9 +63,10 @@ export function familyFromName(name: string): ModelFamily | undefined {
 
 function fromLayers(location: string, format: ModelFormat, layers: tfl.LayersModel, extra: Partial<Omit<OpenedModel, 'layers'>> = {}): OpenedLayersModel {
   return {
-    location, format, layers, snn: null, weightSpecs: null, onnx: null,
+    location, format, layers, snn: null, weightSpecs: null, onnx: null, pretrained: false,
     family: familyFromName(layers.name),
     params: layers.countParams(),
+    inputShape: [...layers.inputs[0]!.shape],
     evaluate: async (split) => evaluateAccuracy(layers, split),
     dispose: () => layers.dispose(),
     ...extra,
@@ -77,8 +82,9 @@ async function openOnnx(location: string, bytes: Uint8Array): Promise<OpenedMode
   const { onnxModelInfo, evaluateOnnx } = await import('../export/onnx-run.js');
   const info = onnxModelInfo(bytes, location);
   return {
-    location, format: 'onnx', layers: null, snn: null, weightSpecs: null, onnx: bytes, family: undefined,
+    location, format: 'onnx', layers: null, snn: null, weightSpecs: null, onnx: bytes, family: undefined, pretrained: false,
     params: info.params,
+    inputShape: info.inputShape,
     evaluate: (split) => evaluateOnnx(bytes, split, 500, location),
     dispose: () => undefined,
   };
@@ -95,10 +101,10 @@ async function openTfjs(location: string): Promise<OpenedLayersModel> {
   return fromLayers(location, 'tfjs', layers, { weightSpecs: artifacts.weightSpecs ?? [] });
 }
 
-function openZoo(location: string): OpenedLayersModel {
+async function openZoo(location: string): Promise<OpenedLayersModel> {
   const spec = parseZooSpec(location);
-  const layers = buildZooModel(spec);
-  return fromLayers(location, 'zoo', layers, { family: zooFamily(spec) });
+  const layers = await loadZooModel(spec);
+  return fromLayers(location, 'zoo', layers, { family: zooFamily(spec), pretrained: spec.family === 'mobilenet_v1' && spec.weights !== undefined });
 }
 
 /** Open a URL: .snn and .onnx by their bytes, anything else as a TF.js model.json or directory. */

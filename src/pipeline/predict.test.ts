@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
-import { head, loadMnist } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head } from '../data/split.js';
 import { tinyConvNet } from '../restructure/models.test-util.js';
 import { predictImages, readLabels } from './predict.js';
 

@@ -11,7 +11,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { usageCheck } from '../errors.js';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { summarize } from '../analysis/describe.js';
 import { trainModel, validateTrainOptions, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from '../training/train.js';

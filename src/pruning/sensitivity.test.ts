@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { UsageError } from '../errors.js';
-import { head, loadMnist, type Split } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head, type Split } from '../data/split.js';
 import { lenet300 } from '../models/lenet.js';
 import { trainModel } from '../training/train.js';
 import { evaluateAccuracy } from '../training/evaluate.js';

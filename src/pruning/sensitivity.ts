@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { usageCheck } from '../errors.js';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { cloneModel } from '../graph/clone.js';
 import { formatGranularity, parseGranularity, type Granularity } from './config.js';

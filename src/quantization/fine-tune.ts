@@ -4,7 +4,7 @@
  * model with the quantized values baked in, and measure accuracy before and after.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { usageCheck } from '../errors.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { TRAIN_DEFAULTS, trainModel, validateTrainOptions } from '../training/train.js';

@@ -1,7 +1,7 @@
 /** Test helpers: a tiny functional model with every allowlisted layer kind, and synthetic digits. */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { mulberry32 } from '../data/random.js';
 
 /** 28×28×1 → Conv2D → DepthwiseConv2D → BatchNormalization → Flatten → Dense(16) → Dense(10, softmax). */

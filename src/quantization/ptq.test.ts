@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../engine/backend.js';
-import { head } from '../data/mnist.js';
+import { head } from '../data/split.js';
 import { distinctValuesPerLayer } from '../analysis/distinct.js';
 import { calibrateActivations, quantizeWeights } from './ptq.js';
 import { quantizeAware, quantizeWrappers, stripQuantization } from './qat.js';

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { head, IMAGE_SIZE, type Split } from '../data/mnist.js';
+import { head, imageSize, inputShapeFor, type Split } from '../data/split.js';
 import { usageCheck } from '../errors.js';
 import type { QuantizeOptions } from './config.js';
 import { quantizeAware, quantizeWrappers, stripQuantization } from './qat.js';
@@ -56,11 +56,12 @@ export function calibrateActivations(model: tfl.LayersModel, split: Split, sampl
   const data = head(split, samples);
   const low = new Float64Array(wrappers.length).fill(Infinity);
   const high = new Float64Array(wrappers.length).fill(-Infinity);
-  const imageShape = model.inputs[0]!.shape.slice(1) as number[];
+  const inputShape = inputShapeFor(data, model.inputs[0]!.shape);
+  const size = imageSize(data);
   for (let start = 0; start < data.count; start += batchSize) {
     const n = Math.min(batchSize, data.count - start);
     const ranges = tf.tidy(() => {
-      const xs = tf.tensor(data.images.subarray(start * IMAGE_SIZE * IMAGE_SIZE, (start + n) * IMAGE_SIZE * IMAGE_SIZE), [n, ...imageShape]);
+      const xs = tf.tensor(data.images.subarray(start * size, (start + n) * size), [n, ...inputShape]);
       const outputs = probe.predict(xs) as tf.Tensor | tf.Tensor[];
       const list = Array.isArray(outputs) ? outputs : [outputs];
       return tf.stack(list.map((o) => tf.stack([tf.min(o), tf.max(o)])));

@@ -11,7 +11,7 @@
  * so it costs ~10 ms for a 400k-weight kernel; quantization-aware training reruns it every few dozen
  * steps and in between keeps each channel's ratio α while following the weights' min/max.
  */
-import { channelMinMax, codeRange, gridFromRange, type AffineGrid, type GridOptions } from './fake-quant.js';
+import { channelMinMax, gridFromRange, type AffineGrid, type GridOptions } from './fake-quant.js';
 
 export type RangeMethod = 'minmax' | 'mse';
 export const RANGE_METHODS: readonly RangeMethod[] = ['minmax', 'mse'];
@@ -101,10 +101,4 @@ export function squaredError(sample: Float64Array, grid: AffineGrid): number {
     sum += d * d;
   }
   return sum;
-}
-
-/** Levels a grid has (2^b − 1 symmetric, 2^b asymmetric) — for reports. */
-export function gridLevels(options: GridOptions): number {
-  const { qmin, qmax } = codeRange(options.bits, options.symmetric);
-  return qmax - qmin + 1;
 }

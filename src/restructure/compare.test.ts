@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { lenet5 } from '../models/lenet.js';
 import { compareModels, comparisonRows, originOf } from './compare.js';
-import { restructure } from './plan.js';
+import { restructure, separableLayers } from './plan.js';
 import { separable } from './separable.js';
 
 beforeAll(async () => {
@@ -47,5 +47,15 @@ describe('restructure (several transforms at once)', () => {
   it('overlapping selections and empty plans are usage errors', () => {
     expect(() => restructure(lenet5(1), { factorize: 'all', separable: ['conv2'] })).toThrow(/layer conv2 selected for both separable and factorize/);
     expect(() => restructure(lenet5(1), {})).toThrow(/nothing to do/);
+  });
+});
+
+describe('separableLayers', () => {
+  it("'all' keeps a conv reading one channel a full conv, unless the depth multiplier is above 1; named layers are converted", () => {
+    const model = lenet5(1);
+    expect(separableLayers(model, { separable: 'all' })).toEqual({ convert: new Set(['conv2']), keptFull: ['conv1'] });
+    expect(separableLayers(model, { separable: 'all', depthMultiplier: 2 })).toEqual({ convert: new Set(['conv1', 'conv2']), keptFull: [] });
+    expect(separableLayers(model, { separable: ['conv1'] })).toEqual({ convert: new Set(['conv1']), keptFull: [] });
+    expect(restructure(model, { separable: 'all' }).layers.map((l) => l.name)).toEqual(['conv1', 'pool1', 'conv2_dw', 'conv2_pw', 'pool2', 'flatten', 'fc1', 'fc2']);
   });
 });

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { UsageError } from '../errors.js';
 import { trainModel, type LossFn, type TrainOptions, type TrainResult } from '../training/train.js';
 

@@ -9,7 +9,7 @@ export { resolution } from './resolution.js';
 export type { ResolutionOptions } from './resolution.js';
 export { distill, distillationLoss, outputsProbabilities, DISTILL_DEFAULTS } from './distill.js';
 export type { DistillOptions } from './distill.js';
-export { restructure } from './plan.js';
+export { restructure, separableLayers } from './plan.js';
 export type { RestructurePlan } from './plan.js';
 export { compareModels, comparisonRows, originOf, COMPARISON_HEAD } from './compare.js';
 export type { Comparison, LayerChange } from './compare.js';

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { factorize, factorizeIneligible, type Intermediate } from './factorize.js';
 import { separable, separableIneligible } from './separable.js';
 import { selectLayers, type LayerSelection } from './select.js';
+import { inputChannels } from './conv.js';
 import { widthMultiplier } from './width.js';
 
 export interface RestructurePlan {
@@ -24,6 +25,24 @@ export interface RestructurePlan {
 }
 
 /**
+ * The convs `plan.separable` converts, and those `'all'` keeps full: a conv reading one input
+ * channel has a depthwise stage of a single k×k filter that every output rescales (a rank-1
+ * bottleneck, which cost LeNet-5's conv1 0.65–1.05 points), so `'all'` keeps it a full convolution,
+ * as MobileNet keeps its first layer — unless `depthMultiplier` > 1 gives it several filters. Named
+ * layers are always converted.
+ *
+ * @example
+ * separableLayers(lenet5(), { separable: 'all' }); // { convert: Set { 'conv2' }, keptFull: ['conv1'] }
+ */
+export function separableLayers(model: tfl.LayersModel, plan: Pick<RestructurePlan, 'separable' | 'depthMultiplier'>): { convert: Set<string>; keptFull: string[] } {
+  if (plan.separable === undefined) return { convert: new Set(), keptFull: [] };
+  const selected = selectLayers(model, plan.separable, 'separable', separableIneligible);
+  if (plan.separable !== 'all' || (plan.depthMultiplier ?? 1) > 1) return { convert: selected, keptFull: [] };
+  const keptFull = [...selected].filter((name) => inputChannels(model.getLayer(name)) === 1);
+  return { convert: new Set([...selected].filter((name) => !keptFull.includes(name))), keptFull };
+}
+
+/**
  * Apply a plan; returns a new model (the input is untouched).
  *
  * @example
@@ -34,7 +53,7 @@ export function restructure(model: tfl.LayersModel, plan: RestructurePlan): tfl.
     throw new UsageError('nothing to do: give `separable`, `factorize` and/or `width`');
   }
   const toFactorize = plan.factorize === undefined ? new Set<string>() : selectLayers(model, plan.factorize, 'factorize', factorizeIneligible);
-  const toSeparate = plan.separable === undefined ? new Set<string>() : selectLayers(model, plan.separable, 'separable', separableIneligible);
+  const toSeparate = separableLayers(model, plan).convert;
   const both = [...toFactorize].filter((n) => toSeparate.has(n));
   if (both.length > 0) throw new UsageError(`layer${both.length > 1 ? 's' : ''} ${both.join(', ')} selected for both separable and factorize`);
   const seed = plan.seed;

@@ -22,7 +22,8 @@ describe('restructureAndDistill', () => {
     expect(result.testAccuracyBefore).toBe(evaluateAccuracy(teacher, data.test));
     expect(result.testAccuracyAfter).toBe(evaluateAccuracy(result.model, data.test));
     expect(teacher.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(weights);
-    expect(notes.join('\n')).toMatch(/conv1_dw has one input channel/);
+    expect(notes.join('\n')).toMatch(/conv1 reads one input channel, so it stays a full convolution/);
+    expect(result.model.layers.map((l) => l.name)).toContain('conv1');
   });
 
   it('without data nothing is trained, which needs epochs 0', async () => {

@@ -4,13 +4,13 @@
  * measure accuracy before and after.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { head, type Split } from '../data/mnist.js';
+import { head, type Split } from '../data/split.js';
 import { usageCheck } from '../errors.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { TRAIN_DEFAULTS } from '../training/train.js';
 import { compareModels, type Comparison } from './compare.js';
 import { DISTILL_DEFAULTS, distill } from './distill.js';
-import { restructure, type RestructurePlan } from './plan.js';
+import { restructure, separableLayers, type RestructurePlan } from './plan.js';
 
 export interface RestructureOptions extends RestructurePlan {
   /** Distillation epochs; 0 = no training (default DISTILL_DEFAULTS.epochs). */
@@ -57,6 +57,10 @@ export async function restructureAndDistill(
   usageCheck(Number.isInteger(epochs) && epochs >= 0, () => `\`epochs\` must be a non-negative integer, got ${epochs}`, 'epochs');
   usageCheck(data !== null || epochs === 0, () => 'distillation needs training data: give `data`, or set `epochs` to 0', 'data');
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
+  for (const name of separableLayers(teacher, options).keptFull) {
+    log(`note: ${name} reads one input channel, so it stays a full convolution (as MobileNet keeps its first layer): made separable it ` +
+      'would be one filter shared by every output; name it in `separable` to convert it anyway, or give `depthMultiplier` 2');
+  }
   const student = restructure(teacher, { ...options, seed });
   for (const note of singleFilterNotes(student)) log(note);
   const comparison = compareModels(teacher, student);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
-import { loadMnist, head } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head } from '../data/split.js';
 import { lenet5, lenet300 } from '../models/lenet.js';
 import { trainModel } from './train.js';
 import { GradientWorker, supportsDataParallel } from './data-parallel.js';

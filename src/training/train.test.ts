@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
-import { loadMnist, head, subset } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head, subset } from '../data/split.js';
 import { lenet5, lenet300 } from '../models/lenet.js';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { mulberry32 } from '../data/random.js';
 import { trainModel } from './train.js';
 import { evaluateAccuracy } from './evaluate.js';
 
@@ -45,4 +48,28 @@ describe('training on the wasm backend', () => {
     expect(() => trainModel(model, split, { epochs: 1, learningRate: -1 })).toThrow(/`learningRate` must be a positive number/);
     expect(() => trainModel(model, split, { epochs: 1, batchSize: 1.5 })).toThrow(/`batchSize` must be a positive integer/);
   });
+
+  it('is not bound to MNIST: 3 classes of 6×6 RGB images, shifted, learned by a 3-output model', () => {
+    // Class c: channel c bright in the image's centre, noise elsewhere.
+    const random = mulberry32(3);
+    const count = 240;
+    const images = new Float32Array(count * 108);
+    const labels = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      labels[i] = i % 3;
+      for (let p = 0; p < 36; p++) for (let c = 0; c < 3; c++) {
+        const centre = p % 6 >= 1 && p % 6 <= 4 && Math.floor(p / 6) >= 1 && Math.floor(p / 6) <= 4;
+        images[i * 108 + p * 3 + c] = centre && c === labels[i] ? 0.8 + 0.2 * random() : 0.3 * random();
+      }
+    }
+    const split = { images, labels, count, shape: [6, 6, 3] as const, classes: 3 };
+    const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [6, 6, 3] }), tfl.layers.dense({ units: 3, activation: 'softmax' })] });
+    trainModel(model, split, { epochs: 8, batchSize: 16, learningRate: 1e-2, augment: { maxShift: 1 }, progress: false });
+    expect(evaluateAccuracy(model, split)).toBeGreaterThan(0.9);
+    const wrongClasses = { ...split, classes: 4 };
+    expect(() => trainModel(model, wrongClasses, { epochs: 1 })).toThrow(/the data has 4 classes but the model outputs 3/);
+    expect(() => trainModel(lenet300(1), split, { epochs: 1 })).toThrow(/the data holds 6×6×3 images but the model takes \[28, 28, 1\]/);
+    expect(lenet5(1, { classes: 3 }).outputs[0]!.shape).toEqual([null, 3]);
+  });
 });
+

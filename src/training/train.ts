@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { IMAGE_SIZE, NUM_CLASSES, type Split } from '../data/mnist.js';
+import { checkLabels, imageShape as dataImageShape, inputShapeFor, type Split } from '../data/split.js';
 import { mulberry32, shuffleInPlace } from '../data/random.js';
 import { shiftedBatch } from '../data/augment.js';
 import { epochProgress } from './progress.js';
@@ -96,7 +96,10 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
   const parallelStep = options.parallel ? createParallelStep(model, optimizer, options.parallel) : undefined;
   const stepsPerEpoch = Math.ceil(split.count / batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
-  const imageShape = model.inputs[0]!.shape.slice(1) as number[];
+  const imageShape = inputShapeFor(split, model.inputs[0]!.shape);
+  const numClasses = model.outputs[0]!.shape[1] as number;
+  checkLabels(split, numClasses);
+  const dataShape = dataImageShape(split);
   const maxShift = options.augment?.maxShift ?? 0;
   // Hooks the model carries (pruning's masks) run before the caller's own.
   const carried = stepHooksOf(model);
@@ -104,7 +107,7 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
   const afterStep = chainHooks(carried?.afterStep, options.afterStep);
 
   const allXs = tf.tensor(split.images, [split.count, ...imageShape]);
-  const allYs = tf.tidy(() => tf.oneHot(tf.tensor1d(split.labels, 'int32'), NUM_CLASSES).toFloat());
+  const allYs = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(split.labels), 'int32'), numClasses).toFloat());
   const order = Array.from({ length: split.count }, (_, i) => i);
   const history: TrainResult['history'] = [];
   const started = performance.now();
@@ -123,11 +126,11 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
         if (options.schedule === 'cosine') setLearningRate(optimizer, baseLr * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / totalSteps)));
         beforeStep?.(step);
         const [batchLoss, batchCorrect] = parallelStep
-          ? parallelStep(shiftedBatch(split.images, indices, maxShift, random), indices.map((i) => split.labels[i]!), imageShape)
+          ? parallelStep(shiftedBatch(split.images, indices, maxShift, random, dataShape), indices.map((i) => split.labels[i]!), imageShape)
           : tf.tidy(() => {
           const idx = tf.tensor1d(indices, 'int32');
           const xs = maxShift > 0
-            ? tf.tensor(shiftedBatch(split.images, indices, maxShift, random), [indices.length, ...imageShape])
+            ? tf.tensor(shiftedBatch(split.images, indices, maxShift, random, dataShape), [indices.length, ...imageShape])
             : tf.gather(allXs, idx);
           const ys = tf.gather(allYs, idx) as tf.Tensor2D;
           return step_(xs, ys);
@@ -234,4 +237,3 @@ function setLearningRate(optimizer: tf.Optimizer, value: number): void {
   (optimizer as unknown as { learningRate: number }).learningRate = value;
 }
 
-export { IMAGE_SIZE };
