@@ -14,7 +14,8 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { loadMnist, PIXELS, type Split } from '../src/data/mnist.js';
+import { loadMnist, PIXELS } from '../src/data/mnist.js';
+import type { Split } from '../src/data/split.js';
 import { encodeDigits } from '../src/web/app/digit-file.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -16,11 +16,14 @@ export interface Digits {
 }
 
 /** Encode digits (images in [0, 1]) as a digit file. */
-export function encodeDigits(digits: { count: number; labels: Uint8Array; images: Float32Array }): Uint8Array {
+export function encodeDigits(digits: { count: number; labels: Uint8Array | Uint16Array; images: Float32Array }): Uint8Array {
   const out = new Uint8Array(HEADER + digits.count * (1 + PIXELS));
   out.set(MAGIC, 0);
   new DataView(out.buffer).setUint32(4, digits.count, true);
-  out.set(digits.labels.subarray(0, digits.count), HEADER);
+  const labels = digits.labels.subarray(0, digits.count);
+  // One byte per label: a class index past 255 would silently wrap.
+  if (labels.some((label) => label > 255)) throw new RangeError('digit files hold class indexes 0–255');
+  out.set(labels, HEADER);
   const pixels = out.subarray(HEADER + digits.count);
   for (let i = 0; i < digits.count * PIXELS; i++) pixels[i] = Math.round(Math.min(1, Math.max(0, digits.images[i]!)) * 255);
   return out;
