@@ -1,0 +1,65 @@
+/**
+ * smallnets/runtime: runs .snn files without TF.js. The container is read once (src/format), the Keras
+ * graph planned once (BatchNorm folded, activations fused, buffers laid out), and each layer given a
+ * kernel from its stored encoding: dense GEMM, sparse CSC, codebook or int8 panels.
+ */
+import { UsageError } from '../errors.js';
+import { decodeSnn } from '../format/reader.js';
+import type { SnnModel, SnnTensor } from '../format/spec.js';
+import { fuseGraph } from './fuse.js';
+import { buildGraph } from './graph.js';
+import { JsMemory, type EngineMemory } from './memory.js';
+import { RuntimeModel } from './model.js';
+import { planOps } from './plan.js';
+import { readSnnBytes } from './read-location.js';
+import { parseTopology } from './topology.js';
+
+export { RuntimeModel, type RuntimeDescription } from './model.js';
+export type { LayerReport } from './plan.js';
+export type { EngineKind } from './memory.js';
+
+export interface RuntimeOptions {
+  /** 'auto' (default): WebAssembly SIMD where available, else JS. 'js' forces the pure-JS kernels. */
+  engine?: 'auto' | 'wasm' | 'js';
+  /** 'auto' (default) picks sparse/codebook/int8 kernels from the stored encoding; 'dense' runs every layer dense. */
+  kernels?: 'auto' | 'dense';
+  /** Worker threads for batches ≥ 16 (Node; default 1 = no workers). */
+  threads?: number;
+}
+
+/** Plan a decoded .snn model and place it in engine memory. */
+export function planModel(snn: SnnModel, memory: (bytes: number) => EngineMemory, options: RuntimeOptions = {}): RuntimeModel {
+  const kernels = options.kernels ?? 'auto';
+  if (kernels !== 'auto' && kernels !== 'dense') throw new UsageError(`\`kernels\` must be auto or dense, got ${String(kernels)}`);
+  const topology = parseTopology(snn.topology);
+  const nodes = buildGraph(topology);
+  const byName = new Map<string, SnnTensor>(snn.tensors.map((t) => [t.name, t]));
+  const ops = fuseGraph(nodes, (layer, weight) => byName.get(`${layer}/${weight}`));
+  const shapeOf = (value: number): number[] => {
+    if (value >= 0) return nodes[value]!.shape;
+    // The depthwise half of a separable layer (fuse.ts names it −(layer index + 1)).
+    const op = ops.find((o) => o.kind === 'depthwise' && o.output === value);
+    if (op === undefined || op.kind !== 'depthwise') throw new Error(`internal: unknown value ${value}`);
+    return [op.geometry.outH, op.geometry.outW, op.geometry.c * op.mult];
+  };
+  const output = nodes.findIndex((n) => n.name === topology.output);
+  const plan = planOps(ops, shapeOf, 0, output, { kernels });
+  return new RuntimeModel(plan, memory(0), topology.inputShape);
+}
+
+/**
+ * Load a .snn model from bytes, a path (Node) or a URL, and plan it for inference.
+ * @example
+ * const net = await loadRuntimeModel('out/lenet5.snn');
+ * const scores = net.predict(new Float32Array(28 * 28), 1); // 10 probabilities
+ * console.log(net.describe().layers.map((l) => `${l.name}: ${l.kernel}`));
+ * net.dispose();
+ */
+export async function loadRuntimeModel(source: Uint8Array | string, options: RuntimeOptions = {}): Promise<RuntimeModel> {
+  const bytes = typeof source === 'string' ? await readSnnBytes(source) : source;
+  if (!(bytes instanceof Uint8Array)) throw new UsageError('`source` must be a Uint8Array, a path or a URL');
+  const engine = options.engine ?? 'auto';
+  if (engine !== 'auto' && engine !== 'wasm' && engine !== 'js') throw new UsageError(`\`engine\` must be auto, wasm or js, got ${String(engine)}`);
+  const snn = decodeSnn(bytes);
+  return planModel(snn, (size) => new JsMemory(Math.max(size, 1 << 16)), options);
+}

@@ -1,0 +1,80 @@
+/**
+ * The kernel contract shared by the WebAssembly module (src/runtime/wasm/*.ts, AssemblyScript) and the
+ * pure-JS fallback (src/runtime/kernels/js/): the same names, the same integer/float arguments, the
+ * same memory layouts. Every pointer is a byte offset into the engine's linear memory; every stride
+ * (`lda`, `ldc`) counts float elements. `lo`/`hi` is the fused activation clamp (±Infinity = none).
+ * A pointer argument of 0 means "absent" (bias, scale); byte 0..15 of the memory is never allocated.
+ *
+ * Weight layouts built by ../pack.ts:
+ * - dense panels: N split into panels of PANEL (8) columns; panel p holds K rows × 8 floats
+ *   (k-major), the last panel zero-padded. Keras kernels [kh, kw, cin, cout] flatten to K × N.
+ * - codebook panels: the same order, one u8 index per weight, plus a 256-entry f32 table.
+ * - q8 panels: the same order, one u8 q per weight, a zero point per column (f32, padded to whole
+ *   panels); the required per-column `scale` multiplies Σ a·(q − zeroPoint).
+ * - sparse columns (CSC): per output column n a nonzero count (i32), then for all nonzeros in
+ *   column order the input row k (i32) and the value (f32).
+ */
+
+/** Output columns per packed panel (two f32x4 registers). */
+export const PANEL = 8;
+/** Rows of A one im2col tile holds (bounded scratch, reused for every tile). */
+export const TILE_ROWS = 64;
+
+export interface Kernels {
+  /** C[m×n] = clamp((A·B) ⊙ scale + bias); B in dense panels. */
+  gemm(a: number, lda: number, m: number, k: number, b: number, n: number, bias: number, scale: number, c: number, ldc: number, lo: number, hi: number): void;
+  /** As gemm, B as u8 codebook indexes in panels decoded through `table` (256 f32); `scratch` holds K × 8 floats. */
+  gemmCodebook(
+    a: number, lda: number, m: number, k: number, idx: number, table: number, n: number,
+    bias: number, scale: number, c: number, ldc: number, lo: number, hi: number, scratch: number,
+  ): void;
+  /** As gemm, B as u8 affine panels with per-column zero points; `scale` (required) multiplies Σ a·(q − z). */
+  gemmQ8(
+    a: number, lda: number, m: number, k: number, q: number, zero: number, n: number,
+    bias: number, scale: number, c: number, ldc: number, lo: number, hi: number, scratch: number,
+  ): void;
+  /**
+   * C[m×n] = clamp(A·W + bias) with W sparse in CSC columns. `scratch` holds k × TILE_ROWS floats (A
+   * tiles transposed so that rows of a tile sit side by side in SIMD lanes).
+   */
+  spmm(
+    a: number, lda: number, m: number, k: number, counts: number, rows: number, values: number, n: number,
+    bias: number, c: number, ldc: number, lo: number, hi: number, scratch: number,
+  ): void;
+  /** Rows m0 … m0+count−1 of the im2col matrix of NHWC `x` into dst [count × kh·kw·c]; padding reads 0. */
+  im2col(
+    x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
+    padT: number, padL: number, outH: number, outW: number, m0: number, count: number, dst: number,
+  ): void;
+  /** Depthwise conv, NHWC, weights [kh, kw, c, mult] (= [kh, kw, c·mult]); output channel ci·mult + j reads channel ci. */
+  depthwise(
+    x: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
+    padT: number, padL: number, outH: number, outW: number, mult: number, weights: number, bias: number,
+    y: number, lo: number, hi: number,
+  ): void;
+  /** Max (mode 0) or average (mode 1, padding excluded from the count) pooling, NHWC. */
+  pool(
+    mode: number, x: number, batch: number, h: number, w: number, c: number, ph: number, pw: number,
+    sh: number, sw: number, padT: number, padL: number, outH: number, outW: number, y: number,
+  ): void;
+  /** Max (mode 0) or mean (mode 1) over the hw pixels of each sample, per channel. */
+  globalPool(mode: number, x: number, batch: number, hw: number, c: number, y: number): void;
+  /** y = clamp(a + b), n elements. */
+  add(a: number, b: number, n: number, y: number, lo: number, hi: number): void;
+  /** y = clamp(x ⊙ scale + shift) per channel of rows × c. */
+  channelAffine(x: number, rows: number, c: number, scale: number, shift: number, y: number, lo: number, hi: number): void;
+  /** y = clamp(x), n elements. */
+  clamp(x: number, n: number, y: number, lo: number, hi: number): void;
+  /** Softmax over each row of rows × c. */
+  softmax(x: number, rows: number, c: number, y: number): void;
+  /** dst[r·dstStride + j] = src[r·srcStride + j] for j < cols (concatenation along channels). */
+  copyRows(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void;
+  /** Zero padding of NHWC x by (t, b, l, r) pixels. */
+  zeroPad(x: number, batch: number, h: number, w: number, c: number, t: number, b: number, l: number, r: number, y: number): void;
+}
+
+/** Every kernel name, in the order the wasm module exports them (checked when it is instantiated). */
+export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
+  'gemm', 'gemmCodebook', 'gemmQ8', 'spmm', 'im2col', 'depthwise', 'pool', 'globalPool', 'add',
+  'channelAffine', 'clamp', 'softmax', 'copyRows', 'zeroPad',
+];

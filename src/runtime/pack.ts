@@ -1,0 +1,145 @@
+/**
+ * A matmul's kernel tensor (K × N, Keras layout) → the resident form its kernel reads, built straight
+ * from the stored encoding: dense f32 panels, u8 codebook panels + table, i8 panels + column scales,
+ * or CSC sparse columns. Which form a layer gets is chooseForm's decision (stored encoding + shape).
+ */
+import type { SnnTensor } from '../format/spec.js';
+import { PANEL } from './kernels/api.js';
+
+export type WeightForm = 'dense' | 'codebook' | 'q8' | 'sparse';
+
+export type PackedWeights =
+  | { form: 'dense'; panels: Float32Array }
+  | { form: 'codebook'; panels: Uint8Array; table: Float32Array }
+  | { form: 'q8'; panels: Uint8Array; zeroPoint: Float32Array; columnScale: Float32Array }
+  | { form: 'sparse'; counts: Int32Array; rows: Int32Array; values: Float32Array };
+
+/** Stored densities at or below this run the sparse kernel (see docs/runtime.md for the measurements). */
+export const SPARSE_MAX_DENSITY = 0.3;
+
+export interface FormOptions {
+  /** 'dense' forces the dense GEMM everywhere (the baseline); 'auto' picks by encoding. */
+  kernels: 'auto' | 'dense';
+}
+
+/** Fraction of a tensor's elements that are stored (1 for dense storage). */
+export function storedDensity(t: SnnTensor): number {
+  const n = t.values.length;
+  return t.positions == null || n === 0 ? 1 : t.positions.length / n;
+}
+
+/** Codebook table with an exact 0 (needed when the tensor is sparse), or null past 256 entries. */
+function codebookTable(t: SnnTensor): { table: Float32Array; zero: number } | null {
+  if (t.encoding.values.kind !== 'codebook') return null;
+  const centroids = t.encoding.values.centroids;
+  let zero = centroids.findIndex((c) => c === 0);
+  const needZero = t.positions != null && zero < 0;
+  const size = centroids.length + (needZero ? 1 : 0);
+  if (size > 256) return null;
+  const table = new Float32Array(256);
+  table.set(centroids);
+  if (needZero) zero = centroids.length;
+  return { table, zero: Math.max(zero, 0) };
+}
+
+/** Affine with ≤ 8-bit q, and (when sparse) every zero point a valid q so unstored zeros are q = z. */
+function fitsU8(t: SnnTensor): boolean {
+  const v = t.encoding.values;
+  if (v.kind !== 'affine' || v.bits > 8 || t.indexes == null) return false;
+  return t.positions == null || v.zeroPoints.every((z) => z >= 0 && z <= 255);
+}
+
+/** The resident form for a kernel tensor. */
+export function chooseForm(t: SnnTensor, options: FormOptions): WeightForm {
+  if (options.kernels === 'dense') return 'dense';
+  if (t.positions != null && storedDensity(t) <= SPARSE_MAX_DENSITY) return 'sparse';
+  if (codebookTable(t) !== null && t.indexes != null) return 'codebook';
+  if (fitsU8(t)) return 'q8';
+  return 'dense';
+}
+
+/** Element e = k·N + n of a K × N matrix → its byte/float index in panel layout. */
+const panelIndex = (e: number, k: number, n: number): number => {
+  const row = Math.floor(e / n);
+  const col = e - row * n;
+  const p = Math.floor(col / PANEL);
+  return p * k * PANEL + row * PANEL + (col - p * PANEL);
+};
+
+export const panelCount = (n: number): number => Math.ceil(n / PANEL);
+
+/**
+ * Pack `t` (K × N) into `form`. `columnScale` (a folded BatchNormalization) is multiplied into dense and
+ * sparse values; codebook and q8 keep weights shared and apply it per column in the kernel epilogue.
+ */
+export function packWeights(t: SnnTensor, k: number, n: number, form: WeightForm, columnScale: Float32Array | null): PackedWeights {
+  const size = panelCount(n) * k * PANEL;
+  const scaled = (e: number, value: number) => (columnScale === null ? value : Math.fround(value * columnScale[e % n]!));
+  switch (form) {
+    case 'dense': {
+      const panels = new Float32Array(size);
+      const v = t.values;
+      for (let e = 0; e < k * n; e++) panels[panelIndex(e, k, n)] = scaled(e, v[e]!);
+      return { form, panels };
+    }
+    case 'codebook': {
+      const { table, zero } = codebookTable(t)!;
+      const panels = new Uint8Array(size).fill(zero);
+      const idx = t.indexes!;
+      const pos = t.positions;
+      for (let j = 0; j < idx.length; j++) panels[panelIndex(pos == null ? j : pos[j]!, k, n)] = idx[j]!;
+      return { form, panels, table };
+    }
+    case 'q8': {
+      const v = t.encoding.values;
+      if (v.kind !== 'affine') throw new Error('q8 needs affine values');
+      const zeroPoint = new Float32Array(panelCount(n) * PANEL);
+      for (let c = 0; c < n; c++) zeroPoint[c] = v.zeroPoints[v.perChannel ? c : 0]!;
+      const panels = new Uint8Array(size);
+      if (t.positions != null) for (let e = 0; e < k * n; e++) panels[panelIndex(e, k, n)] = zeroPoint[e % n]!;
+      const idx = t.indexes!;
+      const pos = t.positions;
+      for (let j = 0; j < idx.length; j++) panels[panelIndex(pos == null ? j : pos[j]!, k, n)] = idx[j]!;
+      const columnScaleOut = new Float32Array(n);
+      for (let c = 0; c < n; c++) columnScaleOut[c] = v.scales[v.perChannel ? c : 0]! * (columnScale === null ? 1 : columnScale[c]!);
+      return { form, panels, zeroPoint, columnScale: columnScaleOut };
+    }
+    case 'sparse': {
+      const pos = t.positions ?? null;
+      const counts = new Int32Array(n);
+      const entries: number[] = [];
+      if (pos === null) {
+        for (let e = 0; e < k * n; e++) if (t.values[e] !== 0) entries.push(e);
+      } else {
+        for (let j = 0; j < pos.length; j++) entries.push(pos[j]!);
+      }
+      for (const e of entries) counts[e % n]!++;
+      const starts = new Int32Array(n);
+      for (let c = 1; c < n; c++) starts[c] = starts[c - 1]! + counts[c - 1]!;
+      const rows = new Int32Array(entries.length);
+      const values = new Float32Array(entries.length);
+      // Positions ascend row-major, so within each column rows come out ascending too.
+      for (const e of entries) {
+        const c = e % n;
+        const at = starts[c]!++;
+        rows[at] = (e - c) / n;
+        values[at] = scaled(e, t.values[e]!);
+      }
+      return { form, counts, rows, values };
+    }
+  }
+}
+
+/** Resident bytes of a packed form. */
+export function packedBytes(p: PackedWeights): number {
+  switch (p.form) {
+    case 'dense':
+      return p.panels.byteLength;
+    case 'codebook':
+      return p.panels.byteLength + p.table.byteLength;
+    case 'q8':
+      return p.panels.byteLength + p.zeroPoint.byteLength + p.columnScale.byteLength;
+    case 'sparse':
+      return p.counts.byteLength + p.rows.byteLength + p.values.byteLength;
+  }
+}

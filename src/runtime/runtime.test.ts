@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { lenet300, lenet5 } from '../models/lenet.js';
+import { mobilenetV1 } from '../models/mobilenet-v1.js';
+import { mobilenetV2 } from '../models/mobilenet-v2.js';
+import { squeezenet } from '../models/squeezenet.js';
+import { maxRelativeError } from '../engine/backends.test-util.js';
+import { loadRuntimeModel } from './index.js';
+import { compressedCase, linearCodebook, pruneInPlace, referenceCase } from './reference.test-util.js';
+import type { EncodingHint } from '../format/index.js';
+import { factorize, separable, widthMultiplier } from '../restructure/index.js';
+
+const ENGINES = ['js'] as const;
+
+describe('runtime vs TF.js cpu, zoo models (random weights)', () => {
+  const cases = [
+    ['lenet300', () => lenet300(), 3],
+    ['lenet5', () => lenet5(), 3],
+    ['mobilenet_v1 0.25/128 (linear top)', () => mobilenetV1({ alpha: 0.25, inputSize: 128, classes: 16, classifierActivation: 'linear' }), 1],
+    ['mobilenet_v2 0.35/96', () => mobilenetV2({ alpha: 0.35, inputSize: 96, classes: 16, classifierActivation: 'linear' }), 1],
+    ['squeezenet 1.1/64', () => squeezenet({ version: '1.1', inputSize: 64, classes: 16, classifierActivation: 'linear' }), 1],
+  ] as const;
+  for (const [name, build, batch] of cases) {
+    it(name, async () => {
+      const { bytes, input, expected } = await referenceCase(build, batch, 11);
+      for (const engine of ENGINES) {
+        const net = await loadRuntimeModel(bytes, { engine });
+        const y = net.predict(input, batch);
+        expect(maxRelativeError(y, expected)).toBeLessThan(1e-4);
+        net.dispose();
+      }
+    });
+  }
+});
+
+describe('runtime vs TF.js cpu, compressed LeNets (expected from the decoded file)', () => {
+  // Pruned to 8% and clustered (the default recipe's shape), plus the other stored encodings.
+  const recipe = (name: string, values: Float32Array): EncodingHint | null => {
+    if (!name.endsWith('kernel')) return name.endsWith('bias') ? { float16: true } : null;
+    pruneInPlace(values, 0.08);
+    return { codebook: linearCodebook(values, name.startsWith('conv') ? 16 : 8), sparse: true };
+  };
+  const mixed = (name: string, values: Float32Array): EncodingHint | null => {
+    if (name === 'conv1/kernel') return { bits: 8, perChannel: true }; // u8 affine panels
+    if (name === 'conv2/kernel') return { codebook: linearCodebook(values, 256), sparse: false }; // 8-bit codebook panels
+    if (name === 'fc1/kernel') return { codebook: linearCodebook(pruneInPlace(values, 0.5), 2), sparse: true }; // 1-bit codebook, dense panels
+    if (name === 'fc2/kernel') return { codebook: linearCodebook(pruneInPlace(values, 0.2), 4), sparse: true }; // sparse
+    return null;
+  };
+  const cases = [
+    ['lenet300 default-recipe shape', lenet300, recipe, 4],
+    ['lenet5 default-recipe shape', lenet5, recipe, 4],
+    ['lenet5 int8 / 8-bit / 1-bit codebook / sparse layers', lenet5, mixed, 3],
+  ] as const;
+  for (const [name, build, hints, batch] of cases) {
+    it(name, async () => {
+      const { bytes, input, expected } = await compressedCase(build, batch, 5, hints);
+      for (const engine of ENGINES) {
+        const net = await loadRuntimeModel(bytes, { engine });
+        expect(maxRelativeError(net.predict(input, batch), expected)).toBeLessThan(1e-4);
+        const kernels = net.describe().layers.map((l) => l.kernel);
+        if (hints === mixed) expect(kernels).toEqual(['gemm u8 affine (im2col)', 'gemm codebook u8 (im2col)', 'gemm codebook u8', 'spmm csc']);
+        else expect(kernels.every((k) => k.startsWith('spmm'))).toBe(true);
+        net.dispose();
+      }
+    });
+  }
+});
+
+describe('runtime vs TF.js cpu, smallnets transforms', () => {
+  const cases = [
+    ['separable lenet5', () => separable(lenet5())],
+    ['factorized lenet5', () => factorize(lenet5())],
+    ['width 0.5 lenet5', () => widthMultiplier(lenet5(), 0.5)],
+  ] as const;
+  for (const [name, build] of cases) {
+    it(name, async () => {
+      const { bytes, input, expected } = await referenceCase(build, 2, 9);
+      for (const engine of ENGINES) {
+        const net = await loadRuntimeModel(bytes, { engine });
+        expect(maxRelativeError(net.predict(input, 2), expected)).toBeLessThan(1e-4);
+        net.dispose();
+      }
+    });
+  }
+});
