@@ -21,5 +21,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The runtime's .wasm is a build product (dist/runtime); build it when stale so `vitest` alone works.
+    globalSetup: ['./vitest.setup.ts'],
   },
 });

@@ -8,11 +8,12 @@ import { decodeSnn } from '../format/reader.js';
 import type { SnnModel, SnnTensor } from '../format/spec.js';
 import { fuseGraph } from './fuse.js';
 import { buildGraph } from './graph.js';
-import { JsMemory, type EngineMemory } from './memory.js';
+import { JsMemory, WasmMemory, type EngineMemory } from './memory.js';
 import { RuntimeModel } from './model.js';
 import { planOps } from './plan.js';
 import { readSnnBytes } from './read-location.js';
 import { parseTopology } from './topology.js';
+import { compileKernels, instantiateKernels, simdSupported } from './wasm-module.js';
 
 export { RuntimeModel, type RuntimeDescription } from './model.js';
 export type { LayerReport } from './plan.js';
@@ -61,5 +62,11 @@ export async function loadRuntimeModel(source: Uint8Array | string, options: Run
   const engine = options.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'wasm' && engine !== 'js') throw new UsageError(`\`engine\` must be auto, wasm or js, got ${String(engine)}`);
   const snn = decodeSnn(bytes);
-  return planModel(snn, (size) => new JsMemory(Math.max(size, 1 << 16)), options);
+  if (engine === 'js' || (engine === 'auto' && !simdSupported())) return planModel(snn, (size) => new JsMemory(Math.max(size, 1 << 16)), options);
+  if (!simdSupported()) throw new UsageError('`engine` wasm needs WebAssembly SIMD128, which this JavaScript engine lacks');
+  const { plain } = await compileKernels();
+  return planModel(snn, () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    return new WasmMemory(memory, instantiateKernels(plain, memory));
+  }, options);
 }

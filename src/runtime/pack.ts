@@ -36,9 +36,13 @@ function codebookTable(t: SnnTensor): { table: Float32Array; zero: number } | nu
   const needZero = t.positions != null && zero < 0;
   const size = centroids.length + (needZero ? 1 : 0);
   if (size > 256) return null;
-  const table = new Float32Array(256);
+  // 256 floats, then (for the wasm swizzle decode) the first 16 as four byte planes, then the entry count.
+  const table = new Float32Array(256 + 16 + 4);
   table.set(centroids);
   if (needZero) zero = centroids.length;
+  const bytes = new Uint8Array(table.buffer);
+  for (let i = 0; i < 16; i++) for (let b = 0; b < 4; b++) bytes[1024 + 16 * b + i] = bytes[4 * i + b]!;
+  new Int32Array(table.buffer)[272] = size;
   return { table, zero: Math.max(zero, 0) };
 }
 

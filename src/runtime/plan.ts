@@ -139,7 +139,7 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         const scale = region.add(epilogueScale);
         if (op.geometry !== null) scratchFloats.im2col = Math.max(scratchFloats.im2col, TILE_ROWS * op.k);
         if (form === 'sparse') scratchFloats.transposed = Math.max(scratchFloats.transposed, TILE_ROWS * op.k);
-        if (form === 'codebook' || form === 'q8') scratchFloats.panel = Math.max(scratchFloats.panel, PANEL * op.k);
+        if (form === 'codebook' || form === 'q8') scratchFloats.panel = Math.max(scratchFloats.panel, PANEL * op.k + 16);
         steps.push({ kind: 'matmul', form, a, c, geometry: op.geometry, rows: op.rows, k: op.k, n: op.n, w, w2, w3, bias, scale, ...clampArgs(op.clamp) });
         const residentBytes = packedBytes(packed) + (op.bias?.byteLength ?? 0) + (form === 'codebook' ? (op.scale?.byteLength ?? 0) : 0);
         layers.push({ name: op.name, kernel: `${KERNEL_NAMES[form]}${op.geometry ? ' (im2col)' : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });

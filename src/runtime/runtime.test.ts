@@ -9,7 +9,7 @@ import { compressedCase, linearCodebook, pruneInPlace, referenceCase } from './r
 import type { EncodingHint } from '../format/index.js';
 import { factorize, separable, widthMultiplier } from '../restructure/index.js';
 
-const ENGINES = ['js'] as const;
+const ENGINES = ['wasm', 'js'] as const;
 
 describe('runtime vs TF.js cpu, zoo models (random weights)', () => {
   const cases = [

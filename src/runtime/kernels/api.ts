@@ -8,7 +8,8 @@
  * Weight layouts built by ../pack.ts:
  * - dense panels: N split into panels of PANEL (8) columns; panel p holds K rows × 8 floats
  *   (k-major), the last panel zero-padded. Keras kernels [kh, kw, cin, cout] flatten to K × N.
- * - codebook panels: the same order, one u8 index per weight, plus a 256-entry f32 table.
+ * - codebook panels: the same order, one u8 index per weight, plus a table blob: 256 f32 entries, the
+ *   first 16 again as four byte planes (64 bytes, for i8x16.swizzle decoding), the entry count (i32).
  * - q8 panels: the same order, one u8 q per weight, a zero point per column (f32, padded to whole
  *   panels); the required per-column `scale` multiplies Σ a·(q − zeroPoint).
  * - sparse columns (CSC): per output column n a nonzero count (i32), then for all nonzeros in
@@ -23,7 +24,7 @@ export const TILE_ROWS = 64;
 export interface Kernels {
   /** C[m×n] = clamp((A·B) ⊙ scale + bias); B in dense panels. */
   gemm(a: number, lda: number, m: number, k: number, b: number, n: number, bias: number, scale: number, c: number, ldc: number, lo: number, hi: number): void;
-  /** As gemm, B as u8 codebook indexes in panels decoded through `table` (256 f32); `scratch` holds K × 8 floats. */
+  /** As gemm, B as u8 codebook indexes in panels decoded through `table`; `scratch` holds K × 8 floats. */
   gemmCodebook(
     a: number, lda: number, m: number, k: number, idx: number, table: number, n: number,
     bias: number, scale: number, c: number, ldc: number, lo: number, hi: number, scratch: number,

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Compiles the runtime's AssemblyScript kernels (src/runtime/wasm/*.ts) into dist/runtime/smallnets-runtime.wasm:
+// SIMD128, memory imported from JS (so it can be shared between threads), no AssemblyScript runtime (the
+// kernels never allocate). Runs offline from the assemblyscript devDependency; `npm run build` and `prepare` call it,
+// and the test setup calls it when the .wasm is missing or older than its sources.
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const WASM_SOURCES = path.join(root, 'src/runtime/wasm');
+export const WASM_OUT = path.join(root, 'dist/runtime/smallnets-runtime.wasm');
+
+/** Whether the .wasm is missing or older than any of its sources. */
+export async function wasmIsStale() {
+  let built;
+  try {
+    built = (await stat(WASM_OUT)).mtimeMs;
+  } catch {
+    return true;
+  }
+  for (const name of await readdir(WASM_SOURCES)) {
+    if (name.endsWith('.ts') && (await stat(path.join(WASM_SOURCES, name))).mtimeMs > built) return true;
+  }
+  return false;
+}
+
+/**
+ * The engine owns all of linear memory (weights from byte 16 on), so the module must not place static data
+ * in it: fail the build if a data section (id 11) appears, e.g. from a std-library function with tables.
+ */
+function assertNoDataSegments(bytes) {
+  let p = 8;
+  const leb = () => {
+    let result = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[p++];
+      result += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return result;
+    }
+  };
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const size = leb();
+    if (id === 11 && size > 1) throw new Error('smallnets-runtime.wasm has a data segment; kernels must not use static data');
+    p += size;
+  }
+}
+
+export async function buildWasm() {
+  const asc = (await import('assemblyscript/asc')).default;
+  await mkdir(path.dirname(WASM_OUT), { recursive: true });
+  const stderr = [];
+  const { error } = await asc.main(
+    [
+      path.join(WASM_SOURCES, 'index.ts'),
+      '--outFile', WASM_OUT,
+      '--importMemory', '--noExportMemory', '--maximumMemory', '65536',
+      '--runtime', 'stub', '--noAssert', '--enable', 'simd',
+      '-O3', '--converge',
+    ],
+    { stderr: { write: (s) => stderr.push(String(s)) }, stdout: { write: () => {} } },
+  );
+  if (error) throw new Error(`AssemblyScript build failed: ${error.message}\n${stderr.join('')}`);
+  assertNoDataSegments(await readFile(WASM_OUT));
+  return WASM_OUT;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = await buildWasm();
+  console.error(`wrote ${path.relative(root, out)} (${(await stat(out)).size} bytes)`);
+}

@@ -1,0 +1,191 @@
+/**
+ * Every wasm kernel against the plain-JS kernel on the same memory contents (and the JS kernels against
+ * naive formulas in runtime.test.ts through TF.js): odd sizes, padding, stride 2, multiplier 2, empty
+ * columns, 0% and 100% sparsity, 1-bit and 8-bit codebooks.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileKernels, instantiateKernels } from '../wasm-module.js';
+import { jsKernels } from './js/index.js';
+import { PANEL, type Kernels } from './api.js';
+import { maxRelativeError } from '../../engine/backends.test-util.js';
+import { seededValues } from '../reference.test-util.js';
+
+const BYTES = 1 << 22;
+let wasm: Kernels;
+let wasmMemory: WebAssembly.Memory;
+
+beforeAll(async () => {
+  const { plain } = await compileKernels();
+  wasmMemory = new WebAssembly.Memory({ initial: BYTES / 65536, maximum: 65536 });
+  wasm = instantiateKernels(plain, wasmMemory);
+});
+
+/** A bump allocator over a fixed layout shared by both memories. */
+class Layout {
+  private next = 64;
+  readonly writes: Array<{ at: number; data: Uint8Array }> = [];
+  put(data: Float32Array | Int32Array | Uint8Array): number {
+    const at = this.next;
+    this.writes.push({ at, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    this.next += Math.ceil((data.byteLength + 64) / 64) * 64;
+    return at;
+  }
+  space(floats: number): number {
+    return this.put(new Float32Array(floats));
+  }
+}
+
+/** Run `call` on both kernel sets over identical memories; return the floats at [at, at+count) from each. */
+function both(layout: Layout, call: (k: Kernels) => void, at: number, count: number): { js: Float32Array; wasm: Float32Array } {
+  const jsBuffer = new ArrayBuffer(BYTES);
+  const wasmBytes = new Uint8Array(wasmMemory.buffer);
+  wasmBytes.fill(0);
+  for (const { at: a, data } of layout.writes) {
+    new Uint8Array(jsBuffer).set(data, a);
+    wasmBytes.set(data, a);
+  }
+  call(jsKernels(jsBuffer));
+  call(wasm);
+  return { js: new Float32Array(jsBuffer, at, count).slice(), wasm: new Float32Array(wasmMemory.buffer, at, count).slice() };
+}
+
+function packPanels(w: Float32Array, k: number, n: number): Float32Array {
+  const panels = new Float32Array(Math.ceil(n / PANEL) * k * PANEL);
+  for (let r = 0; r < k; r++) for (let c = 0; c < n; c++) panels[Math.floor(c / PANEL) * k * PANEL + r * PANEL + (c % PANEL)] = w[r * n + c]!;
+  return panels;
+}
+
+/** Naive C = clamp(A·W ⊙ scale + bias). */
+function naiveGemm(a: Float32Array, w: Float32Array, m: number, k: number, n: number, bias: Float32Array | null, scale: Float32Array | null, lo: number, hi: number): Float32Array {
+  const c = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < k; r++) s += a[i * k + r]! * w[r * n + j]!;
+      if (scale) s *= scale[j]!;
+      if (bias) s += bias[j]!;
+      c[i * n + j] = Math.min(Math.max(s, lo), hi);
+    }
+  }
+  return c;
+}
+
+describe('gemm family', () => {
+  for (const [m, k, n] of [[1, 1, 1], [3, 17, 5], [4, 8, 8], [9, 33, 19], [64, 75, 20]] as const) {
+    it(`dense m=${m} k=${k} n=${n}, bias, scale, relu6`, () => {
+      const a = seededValues(m * k, 1);
+      const w = seededValues(k * n, 2);
+      const bias = seededValues(n, 3);
+      const scale = seededValues(n, 4, 0.5, 1.5);
+      const L = new Layout();
+      const pa = L.put(a), pw = L.put(packPanels(w, k, n)), pb = L.put(bias), ps = L.put(scale), pc = L.space(m * n);
+      const out = both(L, (K) => K.gemm(pa, k, m, k, pw, n, pb, ps, pc, n, 0, 6), pc, m * n);
+      const expected = naiveGemm(a, w, m, k, n, bias, scale, 0, 6);
+      expect(maxRelativeError(out.js, expected)).toBeLessThan(1e-5);
+      expect(maxRelativeError(out.wasm, expected)).toBeLessThan(1e-5);
+    });
+  }
+
+  for (const entries of [2, 16, 256]) {
+    it(`codebook ${Math.log2(entries)}-bit (${entries} entries) m=5 k=21 n=13`, () => {
+      const [m, k, n] = [5, 21, 13];
+      const table = new Float32Array(256 + 16 + 4);
+      table.set(seededValues(entries, 5));
+      const bytes = new Uint8Array(table.buffer);
+      for (let i = 0; i < 16; i++) for (let b = 0; b < 4; b++) bytes[1024 + 16 * b + i] = bytes[4 * i + b]!;
+      new Int32Array(table.buffer)[272] = entries;
+      const idx = Uint8Array.from(seededValues(k * n, 6, 0, entries), Math.floor);
+      const w = Float32Array.from(idx, (i) => table[i]!);
+      const panels = Uint8Array.from(packPanels(Float32Array.from(idx), k, n));
+      const a = seededValues(m * k, 7);
+      const L = new Layout();
+      const pa = L.put(a), pi = L.put(panels), pt = L.put(table), pc = L.space(m * n), scratch = L.space(k * PANEL + 16);
+      const out = both(L, (K) => K.gemmCodebook(pa, k, m, k, pi, pt, n, 0, 0, pc, n, -Infinity, Infinity, scratch), pc, m * n);
+      const expected = naiveGemm(a, w, m, k, n, null, null, -Infinity, Infinity);
+      expect(maxRelativeError(out.js, expected)).toBeLessThan(1e-5);
+      expect(maxRelativeError(out.wasm, expected)).toBeLessThan(1e-5);
+    });
+  }
+
+  it('u8 affine m=6 k=19 n=11, per-column zero points and scales', () => {
+    const [m, k, n] = [6, 19, 11];
+    const q = Uint8Array.from(seededValues(k * n, 8, 0, 256), Math.floor);
+    const zero = new Float32Array(16);
+    zero.set(Float32Array.from(seededValues(n, 9, 0, 256), Math.floor));
+    const scale = seededValues(n, 10, 0.001, 0.01);
+    const w = Float32Array.from(q, (v, e) => v - zero[e % n]!);
+    const a = seededValues(m * k, 11);
+    const L = new Layout();
+    const pa = L.put(a), pq = L.put(Uint8Array.from(packPanels(Float32Array.from(q), k, n))), pz = L.put(zero), ps = L.put(scale);
+    const pc = L.space(m * n), scratch = L.space(k * PANEL + 16);
+    const out = both(L, (K) => K.gemmQ8(pa, k, m, k, pq, pz, n, 0, ps, pc, n, -Infinity, Infinity, scratch), pc, m * n);
+    const expected = naiveGemm(a, w, m, k, n, null, scale, -Infinity, Infinity);
+    expect(maxRelativeError(out.js, expected)).toBeLessThan(1e-5);
+    expect(maxRelativeError(out.wasm, expected)).toBeLessThan(1e-5);
+  });
+});
+
+describe('spmm (CSC)', () => {
+  for (const [density, m] of [[0, 5], [0.1, 1], [0.1, 37], [0.5, 3], [1, 33]] as const) {
+    it(`density ${density} m=${m} k=29 n=7 (empty columns, tiles of 32, 4 and 1 rows)`, () => {
+      const [k, n] = [29, 7];
+      const w = seededValues(k * n, 12).map((v, e) => (e % n === 3 || Math.abs(v) > density ? 0 : v));
+      const counts = new Int32Array(n);
+      const rows: number[] = [];
+      const values: number[] = [];
+      for (let c = 0; c < n; c++) for (let r = 0; r < k; r++) if (w[r * n + c] !== 0) { counts[c]!++; rows.push(r); values.push(w[r * n + c]!); }
+      const a = seededValues(m * k, 13);
+      const bias = seededValues(n, 14);
+      const L = new Layout();
+      const pa = L.put(a), pn = L.put(counts), pr = L.put(Int32Array.from(rows)), pv = L.put(Float32Array.from(values)), pb = L.put(bias);
+      const pc = L.space(m * n), scratch = L.space(64 * k);
+      const out = both(L, (K) => K.spmm(pa, k, m, k, pn, pr, pv, n, pb, pc, n, 0, Infinity, scratch), pc, m * n);
+      const expected = naiveGemm(a, w, m, k, n, bias, null, 0, Infinity);
+      expect(maxRelativeError(out.js, expected)).toBeLessThan(1e-5);
+      expect(maxRelativeError(out.wasm, expected)).toBeLessThan(1e-5);
+    });
+  }
+});
+
+describe('conv, pool and elementwise kernels (wasm = js)', () => {
+  const close = (o: { js: Float32Array; wasm: Float32Array }) => {
+    expect(o.js.some((v) => v !== 0)).toBe(true);
+    expect(maxRelativeError(o.wasm, o.js)).toBeLessThan(1e-5);
+  };
+  it('im2col x=[2,7,9,3] k=3x3 s=2 pad 1 (rows 5..22)', () => {
+    const L = new Layout();
+    const px = L.put(seededValues(2 * 7 * 9 * 3, 20)), pd = L.space(18 * 27);
+    close(both(L, (K) => K.im2col(px, 7, 9, 3, 3, 3, 2, 2, 1, 1, 4, 5, 5, 18, pd), pd, 18 * 27));
+  });
+  for (const [c, mult, s] of [[13, 1, 1], [16, 1, 2], [5, 2, 2]] as const) {
+    it(`depthwise x=[2,9,8,${c}] k=3x3 s=${s} mult=${mult} same padding, bias, relu6`, () => {
+      const [h, w, kh, kw] = [9, 8, 3, 3];
+      const outH = Math.ceil(h / s), outW = Math.ceil(w / s);
+      const padT = Math.floor(Math.max((outH - 1) * s + kh - h, 0) / 2), padL = Math.floor(Math.max((outW - 1) * s + kw - w, 0) / 2);
+      const L = new Layout();
+      const px = L.put(seededValues(2 * h * w * c, 21)), pw = L.put(seededValues(kh * kw * c * mult, 22)), pb = L.put(seededValues(c * mult, 23));
+      const py = L.space(2 * outH * outW * c * mult);
+      close(both(L, (K) => K.depthwise(px, 2, h, w, c, kh, kw, s, s, padT, padL, outH, outW, mult, pw, pb, py, 0, 6), py, 2 * outH * outW * c * mult));
+    });
+  }
+  for (const mode of [0, 1]) {
+    it(`${mode === 0 ? 'max' : 'average'} pool x=[2,7,7,6] 3x3 s=2 same padding, and global pool`, () => {
+      const L = new Layout();
+      const px = L.put(seededValues(2 * 7 * 7 * 6, 24)), py = L.space(2 * 4 * 4 * 6), pg = L.space(12);
+      close(both(L, (K) => K.pool(mode, px, 2, 7, 7, 6, 3, 3, 2, 2, 1, 1, 4, 4, py), py, 2 * 4 * 4 * 6));
+      close(both(L, (K) => K.globalPool(mode, px, 2, 49, 6, pg), pg, 12));
+    });
+  }
+  it('add, channelAffine, clamp, softmax, copyRows, zeroPad on 7 channels', () => {
+    const L = new Layout();
+    const pa = L.put(seededValues(35, 25)), pb = L.put(seededValues(35, 26)), ps = L.put(seededValues(7, 27)), pt = L.put(seededValues(7, 28));
+    const py = L.space(35), pz = L.space(5 * 10);
+    close(both(L, (K) => K.add(pa, pb, 35, py, -0.5, 0.5), py, 35));
+    close(both(L, (K) => K.channelAffine(pa, 5, 7, ps, pt, py, 0, Infinity), py, 35));
+    close(both(L, (K) => K.clamp(pa, 35, py, 0, 6), py, 35));
+    close(both(L, (K) => K.softmax(pa, 5, 7, py), py, 35));
+    close(both(L, (K) => K.copyRows(pa, 5, 7, 7, pz + 12, 10), pz, 50));
+    const pp = L.space(2 * 4 * 5 * 7);
+    close(both(L, (K) => K.zeroPad(pa, 1, 1, 5, 7, 1, 2, 0, 0, pp), pp, 4 * 5 * 7));
+  });
+});

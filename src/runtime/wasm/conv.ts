@@ -1,0 +1,127 @@
+// AssemblyScript. im2col tiles for the GEMM path, and depthwise convolution NHWC with channels in f32x4 lanes.
+
+export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+                       outH: i32, outW: i32, m0: i32, count: i32, dst: usize): void {
+  const cBytes = <usize>c << 2;
+  const perImage = outH * outW;
+  let d = dst;
+  for (let r = 0; r < count; r++) {
+    const m = m0 + r;
+    const b = m / perImage;
+    const rem = m - b * perImage;
+    const oy = rem / outW;
+    const ox = rem - oy * outW;
+    const image = x + <usize>b * <usize>h * <usize>w * cBytes;
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh - padT + ky;
+      const rowOk = iy >= 0 && iy < h;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * sw - padL + kx;
+        if (rowOk && ix >= 0 && ix < w) memory.copy(d, image + (<usize>iy * <usize>w + <usize>ix) * cBytes, cBytes);
+        else memory.fill(d, 0, cBytes);
+        d += cBytes;
+      }
+    }
+  }
+}
+
+@inline function clampv(v: v128, lo: v128, hi: v128): v128 {
+  return f32x4.min(f32x4.max(v, lo), hi);
+}
+
+/** Multiplier 1: every output channel reads its own input channel, four channels per f32x4. */
+function depthwise1(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+                    outH: i32, outW: i32, weights: usize, bias: usize, y: usize, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const cBytes = <usize>c << 2;
+  const c4 = c & ~3;
+  let out = y;
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * <usize>h * <usize>w * cBytes;
+    for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sh - padT;
+      const ky0 = max(0, -iy0), ky1 = min(kh, h - iy0);
+      for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sw - padL;
+        const kx0 = max(0, -ix0), kx1 = min(kw, w - ix0);
+        let ch = 0;
+        // Eight channels at a time: two independent accumulators hide the add latency.
+        for (; ch + 8 <= c4; ch += 8) {
+          const off = <usize>ch << 2;
+          let acc0 = bias != 0 ? v128.load(bias + off) : f32x4.splat(0);
+          let acc1 = bias != 0 ? v128.load(bias + off, 16) : f32x4.splat(0);
+          for (let ky = ky0; ky < ky1; ky++) {
+            const row = image + (<usize>(iy0 + ky) * <usize>w) * cBytes + off;
+            const wrow = weights + <usize>(ky * kw) * cBytes + off;
+            for (let kx = kx0; kx < kx1; kx++) {
+              const p = row + <usize>(ix0 + kx) * cBytes;
+              const q = wrow + <usize>kx * cBytes;
+              acc0 = f32x4.add(acc0, f32x4.mul(v128.load(p), v128.load(q)));
+              acc1 = f32x4.add(acc1, f32x4.mul(v128.load(p, 16), v128.load(q, 16)));
+            }
+          }
+          v128.store(out + off, clampv(acc0, vlo, vhi));
+          v128.store(out + off, clampv(acc1, vlo, vhi), 16);
+        }
+        for (; ch < c4; ch += 4) {
+          const off = <usize>ch << 2;
+          let acc = bias != 0 ? v128.load(bias + off) : f32x4.splat(0);
+          for (let ky = ky0; ky < ky1; ky++) {
+            const row = image + (<usize>(iy0 + ky) * <usize>w) * cBytes + off;
+            const wrow = weights + <usize>(ky * kw) * cBytes + off;
+            for (let kx = kx0; kx < kx1; kx++) {
+              acc = f32x4.add(acc, f32x4.mul(v128.load(row + <usize>(ix0 + kx) * cBytes), v128.load(wrow + <usize>kx * cBytes)));
+            }
+          }
+          v128.store(out + off, clampv(acc, vlo, vhi));
+        }
+        for (; ch < c; ch++) {
+          const off = <usize>ch << 2;
+          let acc: f32 = bias != 0 ? load<f32>(bias + off) : 0;
+          for (let ky = ky0; ky < ky1; ky++) {
+            for (let kx = kx0; kx < kx1; kx++) {
+              acc += load<f32>(image + (<usize>(iy0 + ky) * <usize>w + <usize>(ix0 + kx)) * cBytes + off) * load<f32>(weights + <usize>(ky * kw + kx) * cBytes + off);
+            }
+          }
+          store<f32>(out + off, min(max(acc, lo), hi));
+        }
+        out += cBytes;
+      }
+    }
+  }
+}
+
+/** Multiplier > 1: output channel ci·mult + j reads input channel ci (scalar; rare in practice). */
+function depthwiseMult(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+                       outH: i32, outW: i32, mult: i32, weights: usize, bias: usize, y: usize, lo: f32, hi: f32): void {
+  const co = c * mult;
+  let out = y;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sh - padT;
+      const ky0 = max(0, -iy0), ky1 = min(kh, h - iy0);
+      for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sw - padL;
+        const kx0 = max(0, -ix0), kx1 = min(kw, w - ix0);
+        for (let o = 0; o < co; o++) {
+          const ci = o / mult;
+          let acc: f32 = bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0;
+          for (let ky = ky0; ky < ky1; ky++) {
+            for (let kx = kx0; kx < kx1; kx++) {
+              const xv = load<f32>(x + ((<usize>((b * h + iy0 + ky) * w + ix0 + kx) * <usize>c + <usize>ci) << 2));
+              acc += xv * load<f32>(weights + ((<usize>((ky * kw + kx) * co + o)) << 2));
+            }
+          }
+          store<f32>(out + (<usize>o << 2), min(max(acc, lo), hi));
+        }
+        out += <usize>co << 2;
+      }
+    }
+  }
+}
+
+export function depthwise(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+                          outH: i32, outW: i32, mult: i32, weights: usize, bias: usize, y: usize, lo: f32, hi: f32): void {
+  if (mult == 1) depthwise1(x, batch, h, w, c, kh, kw, sh, sw, padT, padL, outH, outW, weights, bias, y, lo, hi);
+  else depthwiseMult(x, batch, h, w, c, kh, kw, sh, sw, padT, padL, outH, outW, mult, weights, bias, y, lo, hi);
+}

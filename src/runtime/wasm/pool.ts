@@ -1,0 +1,74 @@
+// AssemblyScript. Max/average pooling and global pooling, NHWC, channels in f32x4 lanes. f32x4.max propagates NaN.
+
+export function pool(mode: i32, x: usize, batch: i32, h: i32, w: i32, c: i32, ph: i32, pw: i32, sh: i32, sw: i32,
+                     padT: i32, padL: i32, outH: i32, outW: i32, y: usize): void {
+  const cBytes = <usize>c << 2;
+  const c4 = c & ~3;
+  let out = y;
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * <usize>h * <usize>w * cBytes;
+    for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sh - padT;
+      const ky0 = max(0, -iy0), ky1 = min(ph, h - iy0);
+      for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sw - padL;
+        const kx0 = max(0, -ix0), kx1 = min(pw, w - ix0);
+        const count = <f32>(max(0, ky1 - ky0) * max(0, kx1 - kx0));
+        const inv = f32x4.splat(count > 0 ? <f32>1 / count : 0);
+        let ch = 0;
+        for (; ch < c4; ch += 4) {
+          const off = <usize>ch << 2;
+          let acc = mode == 0 ? f32x4.splat(-Infinity) : f32x4.splat(0);
+          for (let ky = ky0; ky < ky1; ky++) {
+            for (let kx = kx0; kx < kx1; kx++) {
+              const v = v128.load(image + (<usize>(iy0 + ky) * <usize>w + <usize>(ix0 + kx)) * cBytes + off);
+              acc = mode == 0 ? f32x4.max(acc, v) : f32x4.add(acc, v);
+            }
+          }
+          v128.store(out + off, mode == 0 ? acc : f32x4.mul(acc, inv));
+        }
+        for (; ch < c; ch++) {
+          const off = <usize>ch << 2;
+          let acc: f32 = mode == 0 ? -Infinity : 0;
+          for (let ky = ky0; ky < ky1; ky++) {
+            for (let kx = kx0; kx < kx1; kx++) {
+              const v = load<f32>(image + (<usize>(iy0 + ky) * <usize>w + <usize>(ix0 + kx)) * cBytes + off);
+              acc = mode == 0 ? max(acc, v) : acc + v;
+            }
+          }
+          store<f32>(out + off, mode == 0 ? acc : acc * f32x4.extract_lane(inv, 0));
+        }
+        out += cBytes;
+      }
+    }
+  }
+}
+
+export function globalPool(mode: i32, x: usize, batch: i32, hw: i32, c: i32, y: usize): void {
+  const cBytes = <usize>c << 2;
+  const c4 = c & ~3;
+  const inv: f32 = <f32>1 / <f32>hw;
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * <usize>hw * cBytes;
+    const out = y + <usize>b * cBytes;
+    let ch = 0;
+    for (; ch < c4; ch += 4) {
+      const off = <usize>ch << 2;
+      let acc = mode == 0 ? f32x4.splat(-Infinity) : f32x4.splat(0);
+      for (let p = 0; p < hw; p++) {
+        const v = v128.load(image + <usize>p * cBytes + off);
+        acc = mode == 0 ? f32x4.max(acc, v) : f32x4.add(acc, v);
+      }
+      v128.store(out + off, mode == 0 ? acc : f32x4.mul(acc, f32x4.splat(inv)));
+    }
+    for (; ch < c; ch++) {
+      const off = <usize>ch << 2;
+      let acc: f32 = mode == 0 ? -Infinity : 0;
+      for (let p = 0; p < hw; p++) {
+        const v = load<f32>(image + <usize>p * cBytes + off);
+        acc = mode == 0 ? max(acc, v) : acc + v;
+      }
+      store<f32>(out + off, mode == 0 ? acc : acc * inv);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// AssemblyScript. Sparse weights × dense activations, XNNPACK-style: weights stored by output column (CSC: per column
+// a nonzero count, then input rows and values), activations transposed tile by tile so that 32 rows of A sit side by
+// side in 8 f32x4 registers; each nonzero is one broadcast and 8 multiply-adds. Rows left over use 4-row tiles, and a
+// single row (batch-1 Dense) a scalar gather with four partial sums.
+
+const TILE: i32 = 32;
+
+@inline function clampv(v: v128, lo: v128, hi: v128): v128 {
+  return f32x4.min(f32x4.max(v, lo), hi);
+}
+
+/** scratch[kk·tile + r] = A[i0 + r, kk] for r < rows (rows ≤ tile). */
+function transposeTile(a: usize, lda: i32, i0: i32, rows: i32, k: i32, tile: i32, scratch: usize): void {
+  const rowBytes = <usize>lda << 2;
+  for (let r = 0; r < rows; r++) {
+    const src = a + <usize>(i0 + r) * rowBytes;
+    let dst = scratch + (<usize>r << 2);
+    const step = <usize>tile << 2;
+    for (let kk: usize = 0; kk < <usize>k; kk++) {
+      store<f32>(dst, load<f32>(src + (kk << 2)));
+      dst += step;
+    }
+  }
+}
+
+@inline function storeLanes(c: usize, cBytes: usize, v: v128, lanes: i32): void {
+  store<f32>(c, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(c + cBytes, f32x4.extract_lane(v, 1));
+  if (lanes > 2) store<f32>(c + 2 * cBytes, f32x4.extract_lane(v, 2));
+  if (lanes > 3) store<f32>(c + 3 * cBytes, f32x4.extract_lane(v, 3));
+}
+
+function tile32(scratch: usize, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, ldc: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const cBytes = <usize>ldc << 2;
+  let e: usize = 0;
+  for (let col = 0; col < n; col++) {
+    const count = <usize>load<i32>(counts + (<usize>col << 2));
+    const b = bias != 0 ? load<f32>(bias + (<usize>col << 2)) : 0;
+    let a0 = f32x4.splat(b), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const end = e + count;
+    for (; e < end; e++) {
+      const w = v128.load32_splat(values + (e << 2));
+      const t = scratch + (<usize>load<i32>(rowsIdx + (e << 2)) << 7);
+      a0 = f32x4.add(a0, f32x4.mul(w, v128.load(t)));
+      a1 = f32x4.add(a1, f32x4.mul(w, v128.load(t, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(w, v128.load(t, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(w, v128.load(t, 48)));
+      a4 = f32x4.add(a4, f32x4.mul(w, v128.load(t, 64)));
+      a5 = f32x4.add(a5, f32x4.mul(w, v128.load(t, 80)));
+      a6 = f32x4.add(a6, f32x4.mul(w, v128.load(t, 96)));
+      a7 = f32x4.add(a7, f32x4.mul(w, v128.load(t, 112)));
+    }
+    const o = c + (<usize>col << 2);
+    storeLanes(o, cBytes, clampv(a0, vlo, vhi), 4);
+    storeLanes(o + 4 * cBytes, cBytes, clampv(a1, vlo, vhi), 4);
+    storeLanes(o + 8 * cBytes, cBytes, clampv(a2, vlo, vhi), 4);
+    storeLanes(o + 12 * cBytes, cBytes, clampv(a3, vlo, vhi), 4);
+    storeLanes(o + 16 * cBytes, cBytes, clampv(a4, vlo, vhi), 4);
+    storeLanes(o + 20 * cBytes, cBytes, clampv(a5, vlo, vhi), 4);
+    storeLanes(o + 24 * cBytes, cBytes, clampv(a6, vlo, vhi), 4);
+    storeLanes(o + 28 * cBytes, cBytes, clampv(a7, vlo, vhi), 4);
+  }
+}
+
+function tile4(scratch: usize, rows: i32, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, ldc: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const cBytes = <usize>ldc << 2;
+  let e: usize = 0;
+  for (let col = 0; col < n; col++) {
+    const count = <usize>load<i32>(counts + (<usize>col << 2));
+    const b = bias != 0 ? load<f32>(bias + (<usize>col << 2)) : 0;
+    let a0 = f32x4.splat(b), a1 = f32x4.splat(0);
+    const end = e + count;
+    for (; e + 1 < end; e += 2) {
+      const t0 = scratch + (<usize>load<i32>(rowsIdx + (e << 2)) << 4);
+      const t1 = scratch + (<usize>load<i32>(rowsIdx + (e << 2), 4) << 4);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(values + (e << 2)), v128.load(t0)));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(values + (e << 2), 4), v128.load(t1)));
+    }
+    if (e < end) {
+      const t0 = scratch + (<usize>load<i32>(rowsIdx + (e << 2)) << 4);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(values + (e << 2)), v128.load(t0)));
+      e++;
+    }
+    storeLanes(c + (<usize>col << 2), cBytes, clampv(f32x4.add(a0, a1), vlo, vhi), rows);
+  }
+}
+
+function row1(a: usize, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, lo: f32, hi: f32): void {
+  let e: usize = 0;
+  for (let col = 0; col < n; col++) {
+    const end = e + <usize>load<i32>(counts + (<usize>col << 2));
+    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+    for (; e + 4 <= end; e += 4) {
+      const r = rowsIdx + (e << 2), v = values + (e << 2);
+      s0 += load<f32>(a + (<usize>load<i32>(r) << 2)) * load<f32>(v);
+      s1 += load<f32>(a + (<usize>load<i32>(r, 4) << 2)) * load<f32>(v, 4);
+      s2 += load<f32>(a + (<usize>load<i32>(r, 8) << 2)) * load<f32>(v, 8);
+      s3 += load<f32>(a + (<usize>load<i32>(r, 12) << 2)) * load<f32>(v, 12);
+    }
+    for (; e < end; e++) s0 += load<f32>(a + (<usize>load<i32>(rowsIdx + (e << 2)) << 2)) * load<f32>(values + (e << 2));
+    let y = (s0 + s1) + (s2 + s3);
+    if (bias != 0) y += load<f32>(bias + (<usize>col << 2));
+    store<f32>(c + (<usize>col << 2), min(max(y, lo), hi));
+  }
+}
+
+export function spmm(a: usize, lda: i32, m: i32, k: i32, counts: usize, rowsIdx: usize, values: usize, n: i32,
+                     bias: usize, c: usize, ldc: i32, lo: f32, hi: f32, scratch: usize): void {
+  const rowBytes = <usize>lda << 2;
+  const cBytes = <usize>ldc << 2;
+  let i = 0;
+  for (; i + TILE <= m; i += TILE) {
+    transposeTile(a, lda, i, TILE, k, TILE, scratch);
+    tile32(scratch, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
+  }
+  for (; i + 2 <= m; i += 4) {
+    const rows = min(4, m - i);
+    transposeTile(a, lda, i, rows, k, 4, scratch);
+    tile4(scratch, rows, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
+  }
+  for (; i < m; i++) row1(a + <usize>i * rowBytes, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, lo, hi);
+}
