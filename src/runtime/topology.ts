@@ -91,7 +91,7 @@ function parseSequential(config: JsonValue | undefined): Topology {
     seen.add(name);
     if (i === 0) {
       inputShape = batchInputShape(layerConfig['batch_input_shape'], name);
-      previous = '__input__';
+      previous = `${name}_input`; // Keras's name for a Sequential model's implicit input
       nodes.push({ name: previous, className: 'InputLayer', config: {}, inputs: [] });
       if (className === 'InputLayer') {
         nodes[0]!.name = name;

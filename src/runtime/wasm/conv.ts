@@ -17,8 +17,16 @@ export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i
       const rowOk = iy >= 0 && iy < h;
       for (let kx = 0; kx < kw; kx++) {
         const ix = ox * sw - padL + kx;
-        if (rowOk && ix >= 0 && ix < w) memory.copy(d, image + (<usize>iy * <usize>w + <usize>ix) * cBytes, cBytes);
-        else memory.fill(d, 0, cBytes);
+        if (rowOk && ix >= 0 && ix < w) {
+          const s = image + (<usize>iy * <usize>w + <usize>ix) * cBytes;
+          // Few channels (a first conv on gray or RGB input): a call to memory.copy costs more than the copy.
+          if (c < 8) for (let j: usize = 0; j < cBytes; j += 4) store<f32>(d + j, load<f32>(s + j));
+          else memory.copy(d, s, cBytes);
+        } else if (c < 8) {
+          for (let j: usize = 0; j < cBytes; j += 4) store<f32>(d + j, 0);
+        } else {
+          memory.fill(d, 0, cBytes);
+        }
         d += cBytes;
       }
     }
