@@ -13,7 +13,8 @@ import { RuntimeModel } from './model.js';
 import { planOps } from './plan.js';
 import { readSnnBytes } from './read-location.js';
 import { parseTopology } from './topology.js';
-import { compileKernels, instantiateKernels, simdSupported } from './wasm-module.js';
+import { compileKernels, instantiateKernels, sharedKernelModule, simdSupported } from './wasm-module.js';
+import { MAX_THREADS, ThreadPool } from './threads.js';
 
 export { RuntimeModel, type RuntimeDescription } from './model.js';
 export type { LayerReport } from './plan.js';
@@ -24,7 +25,7 @@ export interface RuntimeOptions {
   engine?: 'auto' | 'wasm' | 'js';
   /** 'auto' (default) picks sparse/codebook/int8 kernels from the stored encoding; 'dense' runs every layer dense. */
   kernels?: 'auto' | 'dense';
-  /** Worker threads for batches ≥ 16 (Node; default 1 = no workers). */
+  /** Threads for batches ≥ 16 (Node; default 1 = no workers; 2 = the caller plus one worker). */
   threads?: number;
 }
 
@@ -48,6 +49,12 @@ export function planModel(snn: SnnModel, memory: (bytes: number) => EngineMemory
   return new RuntimeModel(plan, memory(0), topology.inputShape);
 }
 
+/** Worker threads need Node (worker_threads) and shareable memory; a browser page stays single-threaded. */
+function canShareMemory(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; SharedArrayBuffer?: unknown };
+  return typeof g.SharedArrayBuffer === 'function' && typeof g.process?.versions?.node === 'string';
+}
+
 /**
  * Load a .snn model from bytes, a path (Node) or a URL, and plan it for inference.
  * @example
@@ -64,9 +71,23 @@ export async function loadRuntimeModel(source: Uint8Array | string, options: Run
   const snn = decodeSnn(bytes);
   if (engine === 'js' || (engine === 'auto' && !simdSupported())) return planModel(snn, (size) => new JsMemory(Math.max(size, 1 << 16)), options);
   if (!simdSupported()) throw new UsageError('`engine` wasm needs WebAssembly SIMD128, which this JavaScript engine lacks');
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new UsageError(`\`threads\` must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
   const { plain } = await compileKernels();
-  return planModel(snn, () => {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-    return new WasmMemory(memory, instantiateKernels(plain, memory));
-  }, options);
+  if (threads === 1 || !canShareMemory()) {
+    return planModel(snn, () => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+      return new WasmMemory(memory, instantiateKernels(plain, memory));
+    }, options);
+  }
+  const shared = await sharedKernelModule();
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  const net = planModel(snn, () => new WasmMemory(memory, instantiateKernels(shared, memory)), options);
+  try {
+    net.attachPool(await ThreadPool.start(threads - 1, shared, memory, net.plan));
+  } catch (error) {
+    net.dispose();
+    throw error;
+  }
+  return net;
 }

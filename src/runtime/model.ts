@@ -7,6 +7,7 @@ import { layoutArena, type ArenaLayout } from './arena.js';
 import { runPlan } from './execute.js';
 import type { EngineMemory, EngineKind } from './memory.js';
 import { WEIGHT_BASE, type LayerReport, type Plan } from './plan.js';
+import { PARALLEL_MIN_BATCH, type ThreadPool } from './threads.js';
 
 export interface RuntimeDescription {
   engine: EngineKind;
@@ -24,14 +25,6 @@ export interface RuntimeDescription {
   memoryBytes: number;
 }
 
-/** Runs many batches; parallel when a ThreadPool is attached (set by the loader). */
-export interface BatchRunner {
-  readonly threads: number;
-  /** Run `batch` samples already copied to the input slots; returns false to let the caller run them. */
-  run(batch: number): boolean;
-  dispose(): void;
-}
-
 const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 
 export class RuntimeModel {
@@ -44,7 +37,7 @@ export class RuntimeModel {
     readonly plan: Plan,
     readonly memory: EngineMemory,
     readonly inputShape: number[],
-    private runner: BatchRunner | null = null,
+    private pool: ThreadPool | null = null,
   ) {
     this.arenaBase = align64(WEIGHT_BASE + plan.weightBytes);
     this.layout = layoutArena(plan, 1);
@@ -61,14 +54,17 @@ export class RuntimeModel {
     return this.plan.outputSize;
   }
 
-  /** Make room for `batch` samples (grows memory only past the largest batch seen). */
-  reserve(batch: number): ArenaLayout {
-    if (batch > this.layout.batch) {
-      const layout = layoutArena(this.plan, batch);
-      this.memory.ensure(this.arenaBase + layout.bytes);
-      this.layout = layout;
-    }
+  /** Make room for `arenas` arenas of `batch` samples (grows memory only past the largest seen). */
+  reserve(batch: number, arenas = 1): ArenaLayout {
+    if (batch > this.layout.batch) this.layout = layoutArena(this.plan, batch);
+    this.memory.ensure(this.arenaBase + arenas * this.layout.bytes);
     return this.layout;
+  }
+
+  /** Attach worker threads (the loader does this when asked for threads > 1). */
+  attachPool(pool: ThreadPool): void {
+    this.pool?.dispose();
+    this.pool = pool;
   }
 
   /**
@@ -82,9 +78,7 @@ export class RuntimeModel {
     if (x.length !== batch * this.plan.inputSize) {
       throw new UsageError(`\`x\` has ${x.length} values; batch ${batch} of input [${this.inputShape.join(', ')}] needs ${batch * this.plan.inputSize}`);
     }
-    if (this.runner !== null && this.runner.run !== undefined && batch >= 16) {
-      return this.runParallel(x, batch);
-    }
+    if (this.pool !== null && batch >= PARALLEL_MIN_BATCH) return this.runParallel(x, batch);
     const layout = this.reserve(batch);
     const mem = this.memory;
     const inAt = (this.arenaBase + layout.offsets[this.plan.input]!) >> 2;
@@ -94,22 +88,35 @@ export class RuntimeModel {
     return mem.f32.slice(outAt, outAt + batch * this.plan.outputSize);
   }
 
+  /** Contiguous chunks of the batch, one per thread, each in its own arena; the main thread runs chunk 0. */
   private runParallel(x: Float32Array, batch: number): Float32Array {
-    const runner = this.runner!;
-    const layout = this.reserve(batch);
+    const pool = this.pool!;
+    const per = Math.ceil(batch / pool.threads);
+    const layout = this.reserve(per, pool.threads);
     const mem = this.memory;
-    const inAt = (this.arenaBase + layout.offsets[this.plan.input]!) >> 2;
-    mem.f32.set(x, inAt);
-    if (!runner.run(batch)) runPlan(mem.kernels, this.plan, layout, this.arenaBase, batch);
-    const outAt = (this.arenaBase + layout.offsets[this.plan.output]!) >> 2;
-    return mem.f32.slice(outAt, outAt + batch * this.plan.outputSize);
+    const { inputSize, outputSize } = this.plan;
+    const chunks: Array<{ arena: number; start: number; batch: number }> = [];
+    for (let t = 0, start = 0; start < batch; t++, start += per) {
+      const arena = this.arenaBase + t * layout.bytes;
+      const count = Math.min(per, batch - start);
+      mem.f32.set(x.subarray(start * inputSize, (start + count) * inputSize), (arena + layout.offsets[this.plan.input]!) >> 2);
+      chunks.push({ arena, start, batch: count });
+    }
+    const own = chunks[0]!;
+    pool.run(layout.batch, chunks.slice(1), () => runPlan(mem.kernels, this.plan, layout, own.arena, own.batch));
+    const y = new Float32Array(batch * outputSize);
+    for (const chunk of chunks) {
+      const at = (chunk.arena + layout.offsets[this.plan.output]!) >> 2;
+      y.set(mem.f32.subarray(at, at + chunk.batch * outputSize), chunk.start * outputSize);
+    }
+    return y;
   }
 
   /** Kernel chosen per layer and the bytes the model keeps resident. */
   describe(): RuntimeDescription {
     return {
       engine: this.memory.kind,
-      threads: this.runner?.threads ?? 1,
+      threads: this.pool?.threads ?? 1,
       inputShape: [...this.inputShape],
       outputShape: [...this.plan.outputShape],
       layers: this.plan.layers.map((l) => ({ ...l })),
@@ -123,7 +130,7 @@ export class RuntimeModel {
   /** Release the worker threads (memory is freed with the object). */
   dispose(): void {
     this.disposed = true;
-    this.runner?.dispose();
-    this.runner = null;
+    this.pool?.dispose();
+    this.pool = null;
   }
 }

@@ -83,3 +83,19 @@ describe('runtime vs TF.js cpu, smallnets transforms', () => {
     });
   }
 });
+
+describe('threads', () => {
+  it('batch 33 on 2 threads equals batch 33 on one (and batch 3 stays on the caller)', async () => {
+    const { bytes, input, expected } = await referenceCase(() => lenet5(), 33, 4);
+    const one = await loadRuntimeModel(bytes, { engine: 'wasm' });
+    const two = await loadRuntimeModel(bytes, { engine: 'wasm', threads: 2 });
+    expect(two.describe().threads).toBe(2);
+    const y = two.predict(input, 33);
+    // Chunks of 17 and 16 rows tile differently from 33 rows, so sums may round differently.
+    expect(maxRelativeError(y, one.predict(input, 33))).toBeLessThan(1e-6);
+    expect(maxRelativeError(y, expected)).toBeLessThan(1e-4);
+    expect(maxRelativeError(two.predict(input.subarray(0, 3 * 784), 3), y.subarray(0, 30))).toBeLessThan(1e-6);
+    one.dispose();
+    two.dispose();
+  });
+});

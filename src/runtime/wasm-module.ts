@@ -70,8 +70,11 @@ export function withSharedMemory(bytes: Uint8Array): Uint8Array {
     if (id === 2) {
       const count = leb();
       for (let i = 0; i < count; i++) {
-        p += leb(); // module name
-        p += leb(); // field name
+        // (`p += leb()` would read p before leb() advances it.)
+        const moduleName = leb();
+        p += moduleName;
+        const fieldName = leb();
+        p += fieldName;
         const kind = out[p++]!;
         if (kind === 0x02) {
           if (out[p] !== 0x01) throw new RuntimeError('kernels.wasm: memory import has no maximum, cannot share it');
