@@ -1,0 +1,162 @@
+/**
+ * Inference latency of one model on every engine that can run it, side by side in one process: the
+ * smallnets runtime (on the .snn file, or on a dense .snn encoding of any other model), TF.js on its
+ * wasm backend, and onnxruntime-node on the model's ONNX export. Median and 90th percentile after
+ * warm-up, on the same random input. What `smallnets bench` and `npm run bench:infer` print.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { UsageError } from '../errors.js';
+import { initBackend } from '../engine/backend.js';
+import { exportOnnx } from '../export/onnx.js';
+import { encodeModel, MAX_SNN_FILE_BYTES } from '../models/snn-model.js';
+import { readLocation } from '../models/read-bytes.js';
+import { loadRuntimeModel } from '../runtime/index.js';
+import { openLayersModel } from './open-model.js';
+
+export type BenchEngine = 'runtime' | 'tfjs-wasm' | 'onnxruntime';
+export const BENCH_ENGINES: readonly BenchEngine[] = ['runtime', 'tfjs-wasm', 'onnxruntime'];
+
+export interface BenchOptions {
+  batches?: number[];
+  threads?: number;
+  engines?: readonly BenchEngine[];
+  /** Runs before timing (default 5). */
+  warmup?: number;
+  /** Timed runs (default 30), cut short after `budgetMs` (at least 5 runs). */
+  runs?: number;
+  budgetMs?: number;
+  /** Runtime kernels: 'auto' (by stored encoding) or 'dense' (the baseline). */
+  kernels?: 'auto' | 'dense';
+}
+
+export interface BenchRow {
+  engine: BenchEngine;
+  batch: number;
+  threads: number;
+  medianMs: number;
+  p90Ms: number;
+  /** Why an engine's thread count differs from the one asked for. */
+  note?: string;
+}
+
+export interface BenchReport {
+  model: string;
+  inputShape: number[];
+  results: BenchRow[];
+  /** Browser bundle (JS + wasm) of the runtime, when built; null otherwise. */
+  bundleBytes: number | null;
+  /** Resident weight bytes of the runtime vs their float32 size. */
+  runtimeWeightBytes: number;
+  float32WeightBytes: number;
+}
+
+/** Median and p90 of `run` (ms) after `warmup` calls. */
+export function timeRuns(run: () => void, warmup: number, runs: number, budgetMs: number): { medianMs: number; p90Ms: number } {
+  for (let i = 0; i < warmup; i++) run();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < runs && (times.length < 5 || performance.now() - start < budgetMs)) {
+    const t = performance.now();
+    run();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return { medianMs: at(0.5), p90Ms: at(0.9) };
+}
+
+/** Bytes of dist/browser/smallnets-runtime.{js,wasm}, or null when the bundle is not built. */
+export async function runtimeBundleBytes(): Promise<number | null> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const dir = path.resolve(here, '../../dist/browser');
+  try {
+    const [js, wasm] = await Promise.all(['smallnets-runtime.js', 'smallnets-runtime.wasm'].map((f) => stat(path.join(dir, f))));
+    return js!.size + wasm!.size;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Benchmark `location` (a .snn file, TF.js model or zoo spec) on each engine and batch.
+ * @example
+ * const report = await benchInference('out/lenet5.snn', { batches: [1, 64], threads: 1 });
+ * console.table(report.results);
+ */
+export async function benchInference(location: string, options: BenchOptions = {}): Promise<BenchReport> {
+  const batches = options.batches ?? [1, 64];
+  const threads = options.threads ?? 1;
+  const engines = options.engines ?? BENCH_ENGINES;
+  const warmup = options.warmup ?? 5;
+  const runs = options.runs ?? 30;
+  const budgetMs = options.budgetMs ?? 2000;
+  if (!batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 4096)) throw new UsageError(`\`batch\` must list integers in [1, 4096], got ${batches.join(',')}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new UsageError(`\`threads\` must be an integer in [1, 16], got ${threads}`);
+  const opened = await openLayersModel(location);
+  try {
+    const model = opened.layers;
+    const inputShape = model.inputs[0]!.shape.slice(1) as number[];
+    if (inputShape.some((d) => d === null)) throw new UsageError(`model input [${inputShape.join(', ')}] has no fixed size to benchmark`);
+    const perSample = inputShape.reduce((a, b) => a * b, 1);
+    const snnBytes = opened.format === 'snn' ? await readLocation(location, '.snn file', MAX_SNN_FILE_BYTES) : (await encodeModel(model)).bytes;
+    const results: BenchRow[] = [];
+    const inputs = new Map(batches.map((b) => [b, Float32Array.from({ length: b * perSample }, (_, i) => ((i * 2654435761) % 1000) / 1000)]));
+    const time = (run: () => void) => timeRuns(run, warmup, runs, budgetMs);
+    let runtimeWeightBytes = 0;
+    let float32WeightBytes = 0;
+    if (engines.includes('runtime')) {
+      const net = await loadRuntimeModel(snnBytes, { threads, kernels: options.kernels ?? 'auto' });
+      ({ weightBytes: runtimeWeightBytes, float32WeightBytes } = net.describe());
+      for (const batch of batches) {
+        const x = inputs.get(batch)!;
+        results.push({ engine: 'runtime', batch, threads, ...time(() => net.predict(x, batch)) });
+      }
+      net.dispose();
+    }
+    if (engines.includes('tfjs-wasm')) {
+      await initBackend('wasm');
+      for (const batch of batches) {
+        const x = tf.tensor(inputs.get(batch)!, [batch, ...inputShape]);
+        const row = time(() => {
+          const y = model.predict(x) as tf.Tensor;
+          y.dataSync();
+          y.dispose();
+        });
+        x.dispose();
+        results.push({ engine: 'tfjs-wasm', batch, threads: 1, ...row, ...(threads > 1 ? { note: 'TF.js wasm runs one thread under Node' } : {}) });
+      }
+    }
+    if (engines.includes('onnxruntime')) {
+      const ort = await import('onnxruntime-node');
+      const session = await ort.InferenceSession.create(exportOnnx(model), {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+      });
+      const inputName = session.inputNames[0]!;
+      for (const batch of batches) {
+        const feeds = { [inputName]: new ort.Tensor('float32', inputs.get(batch)!, [batch, ...inputShape]) };
+        // Sessions run asynchronously: time whole awaited runs.
+        for (let i = 0; i < warmup; i++) await session.run(feeds);
+        const times: number[] = [];
+        const start = performance.now();
+        while (times.length < runs && (times.length < 5 || performance.now() - start < budgetMs)) {
+          const t = performance.now();
+          await session.run(feeds);
+          times.push(performance.now() - t);
+        }
+        times.sort((a, b) => a - b);
+        const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+        results.push({ engine: 'onnxruntime', batch, threads, medianMs: at(0.5), p90Ms: at(0.9) });
+      }
+      await session.release();
+    }
+    return { model: location, inputShape, results, bundleBytes: await runtimeBundleBytes(), runtimeWeightBytes, float32WeightBytes };
+  } finally {
+    opened.dispose();
+  }
+}
