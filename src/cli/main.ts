@@ -20,6 +20,7 @@ import { register as registerPredict } from './predict.js';
 import { register as registerQuantize } from './quantize.js';
 import { register as registerCluster } from './cluster.js';
 import { register as registerServe } from './serve.js';
+import { register as registerBench } from './bench.js';
 
 export function buildProgram(): Command {
   const program = new Command('smallnets')
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerQuantize(program);
   registerCluster(program);
   registerServe(program);
+  registerBench(program);
   program.commands.forEach((cmd) => cmd.exitOverride());
   return program;
 }

@@ -1,0 +1,60 @@
+/**
+ * `smallnets bench MODEL [--batch 1,64] [--threads N] [--engines LIST] [--kernels auto|dense] [--json]`:
+ * median inference latency after warm-up of the smallnets runtime, TF.js wasm and onnxruntime-node
+ * (on the ONNX export) on the same model and input, as a table.
+ */
+import type { Command } from 'commander';
+import { addCommand } from './command.js';
+import { UsageError } from '../errors.js';
+import { oneOf, positiveInt } from './options.js';
+import { log, printTable } from './output.js';
+import { BENCH_ENGINES, benchInference, type BenchEngine } from '../pipeline/bench-inference.js';
+import { ZOO_SPEC_FORMS } from '../models/zoo.js';
+
+interface BenchFlags {
+  batch: number[];
+  threads: number;
+  engines: BenchEngine[];
+  kernels: 'auto' | 'dense';
+}
+
+function batchList(value: string): number[] {
+  const parsed = value.split(',').map((s) => positiveInt('--batch')(s.trim()));
+  if (parsed.length === 0) throw new UsageError(`--batch must list batch sizes, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+function engineList(value: string): BenchEngine[] {
+  return value.split(',').map((s) => oneOf('--engines', BENCH_ENGINES)(s.trim()));
+}
+
+export function register(program: Command): void {
+  addCommand<BenchFlags>(
+    program,
+    'bench',
+    (cmd) =>
+      cmd
+        .description('inference latency (median after warm-up) of the smallnets runtime, TF.js wasm and onnxruntime-node')
+        .argument('<model>', `.snn file, model directory, model.json, URL, or zoo spec: ${ZOO_SPEC_FORMS.join(', ')}`)
+        .option('--batch <list>', 'comma-separated batch sizes', batchList, [1, 64])
+        .option('--threads <n>', 'threads for the runtime (batches ≥ 16) and onnxruntime', positiveInt('--threads'), 1)
+        .option('--engines <list>', `engines to run: ${BENCH_ENGINES.join(', ')}`, engineList, [...BENCH_ENGINES])
+        .option('--kernels <mode>', 'runtime kernels: auto (from the stored encoding) or dense', oneOf('--kernels', ['auto', 'dense'] as const), 'auto')
+        .addHelpText('after', '\nExamples:\n  smallnets bench out/lenet5.snn\n  smallnets bench mobilenet_v1:0.25:128 --batch 1 --threads 2 --json'),
+    async ([location], flags) => {
+      const report = await benchInference(location!, { batches: flags.batch, threads: flags.threads, engines: flags.engines, kernels: flags.kernels });
+      printTable(
+        ['engine', 'batch', 'threads', 'median ms', 'p90 ms', 'note'],
+        report.results.map((r) => [r.engine, r.batch, r.threads, r.medianMs.toFixed(3), r.p90Ms.toFixed(3), r.note ?? '']),
+      );
+      if (report.bundleBytes !== null) log(`runtime browser bundle: ${report.bundleBytes.toLocaleString('en-US')} bytes (JS + wasm)`);
+      log(`runtime resident weights: ${report.runtimeWeightBytes.toLocaleString('en-US')} bytes (float32: ${report.float32WeightBytes.toLocaleString('en-US')})`);
+      return {
+        command: 'bench',
+        model: location,
+        results: report.results.map(({ engine, batch, threads, medianMs, p90Ms }) => ({ engine, batch, threads, medianMs, p90Ms })),
+        bundleBytes: report.bundleBytes,
+      };
+    },
+  );
+}
