@@ -17,6 +17,7 @@ import { compileKernels, instantiateKernels, sharedKernelModule, simdSupported }
 import { MAX_THREADS, ThreadPool } from './threads.js';
 
 export { RuntimeModel, type RuntimeDescription } from './model.js';
+export { runtimeAccuracy } from './accuracy.js';
 export type { LayerReport } from './plan.js';
 export type { EngineKind } from './memory.js';
 
