@@ -1,20 +1,28 @@
-/** `smallnets evaluate PATH [--data DIR]`: test accuracy of a saved model (any format openModel opens). */
+/**
+ * `smallnets evaluate PATH [--data DIR] [--engine runtime|tfjs]`: test accuracy of a saved model (any format
+ * openModel opens); a .snn file runs on the smallnets runtime unless `--engine tfjs`.
+ */
 import type { Command } from 'commander';
 import { addCommand } from './command.js';
 import { openModel } from '../pipeline/open-model.js';
 import { describeData, loadData, takesMnistDigits } from '../pipeline/training-data.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
+import { loadRuntimeModel, runtimeAccuracy } from '../runtime/index.js';
+import { oneOf } from './options.js';
 import { log } from './output.js';
 import { UsageError } from '../errors.js';
 
+const ENGINES = ['runtime', 'tfjs'] as const;
+
 export function register(program: Command): void {
-  addCommand<DataFlags>(
+  addCommand<DataFlags & { engine: (typeof ENGINES)[number] }>(
     program,
     'evaluate',
     (cmd) =>
       addDataFlags(cmd
         .description('report test accuracy (MNIST\'s 2,000 held-out digits, or your image folder\'s validation split) of a model directory, model.json, .snn or .onnx')
-        .argument('<path>', 'model directory, model.json, .snn or .onnx file'), { what: 'data to measure accuracy on' }),
+        .argument('<path>', 'model directory, model.json, .snn or .onnx file')
+        .option('--engine <name>', '.snn files: the smallnets runtime or TF.js', oneOf('--engine', ENGINES), 'runtime'), { what: 'data to measure accuracy on' }),
     async ([location], flags) => {
       const loaded = await openModel(location!);
       try {
@@ -25,9 +33,18 @@ export function register(program: Command): void {
         const data = await loadData(source, loaded.inputShape, { preprocess: loaded.family ?? 'unit', ...dataOptions(flags) });
         // With a folder and no validation split, every image is evaluated.
         const split = data.test.count > 0 ? data.test : data.train;
-        const testAccuracy = await loaded.evaluate(split);
-        log(`${location}: test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${split.count.toLocaleString('en-US')} ${data.source === 'mnist' ? 'digits' : 'images'}`);
-        return { command: 'evaluate', path: location, params: loaded.params, testAccuracy, data: describeData(data) };
+        let testAccuracy: number;
+        let engine = loaded.format === 'onnx' ? 'onnxruntime' : 'tfjs';
+        if (loaded.format === 'snn' && flags.engine === 'runtime') {
+          const net = await loadRuntimeModel(location!);
+          testAccuracy = runtimeAccuracy(net, split.images, split.labels, split.count);
+          net.dispose();
+          engine = 'runtime';
+        } else {
+          testAccuracy = await loaded.evaluate(split);
+        }
+        log(`${location}: test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${split.count.toLocaleString('en-US')} ${data.source === 'mnist' ? 'digits' : 'images'} (${engine})`);
+        return { command: 'evaluate', path: location, params: loaded.params, testAccuracy, engine, data: describeData(data) };
       } finally {
         loaded.dispose();
       }
