@@ -89,10 +89,17 @@ describe('smallnets predict', () => {
   it('a .snn model (via openLayersModel) predicts exactly like the same model saved as TF.js files', async () => {
     const snn = path.join(dir, 'tiny.snn');
     await writeFile(snn, (await encodeModel(tinyConvNet(2))).bytes);
-    const fromSnn = await runCli(['predict', digitPng, files['photo.jpg']!, '--model', snn, '--json', '--backend', 'cpu']);
+    const fromSnn = await runCli(['predict', digitPng, files['photo.jpg']!, '--model', snn, '--json', '--backend', 'cpu', '--engine', 'tfjs']);
     const fromDir = await runCli(['predict', digitPng, files['photo.jpg']!, '--model', modelDir, '--json', '--backend', 'cpu']);
     expect(fromSnn.code, fromSnn.stderr).toBe(0);
     expect(parse(fromSnn.stdout)).toEqual(parse(fromDir.stdout));
+    // The default engine for .snn is the smallnets runtime: same classes, probabilities within float rounding.
+    const fromRuntime = parse((await runCli(['predict', digitPng, files['photo.jpg']!, '--model', snn, '--json', '--backend', 'cpu'])).stdout);
+    const expected = parse(fromDir.stdout);
+    fromRuntime.predictions.forEach((p, i) => {
+      expect(p.top.map((t) => t.index)).toEqual(expected.predictions[i]!.top.map((t) => t.index));
+      p.top.forEach((t, j) => expect(t.probability).toBeCloseTo(expected.predictions[i]!.top[j]!.probability, 5));
+    });
   });
 
   it('a zoo spec with 1000 classes gets ImageNet names', async () => {

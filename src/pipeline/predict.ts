@@ -31,6 +31,11 @@ export interface PredictOptions {
   family?: ModelFamily;
   /** Notes for a human; default: dropped. */
   log?: (message: string) => void;
+  /**
+   * Runs one preprocessed NHWC image in place of `model.predict` and returns its scores (the smallnets
+   * runtime on a .snn file); `model` still describes the input and output.
+   */
+  forward?: (x: Float32Array) => Float32Array;
 }
 
 /** An image to classify: a file path, or an already decoded image with a name. */
@@ -60,7 +65,7 @@ export async function predictImages(model: tfl.LayersModel, images: readonly Ima
   return decoded.map(({ path, image }) => {
     const scores = tf.tidy(() => {
       const x = preprocessInput(tf.expandDims(imageForModel(image, height, width, channels), 0), preprocess);
-      const y = model.predict(x) as tf.Tensor;
+      const y = options.forward ? tf.tensor2d(options.forward(x.dataSync() as Float32Array), [1, classes]) : (model.predict(x) as tf.Tensor);
       return probabilities ? y : tf.softmax(y);
     });
     const values = scores.dataSync();
