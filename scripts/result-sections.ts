@@ -225,3 +225,59 @@ RESULT_SECTIONS.push({
       { label: '8', command: 'npx tsx scripts/bits-sweep.ts --model out/lenet300 --bits 8 --json' },
   ],
 });
+
+const ms = (key: string) => (r: Record<string, unknown>) => (typeof r[key] === 'number' ? (r[key] as number).toFixed(3) : '–');
+const times = (key: string, digits = 2) => (r: Record<string, unknown>) => (typeof r[key] === 'number' ? `${(r[key] as number).toFixed(digits)}×` : '–');
+const kb = (key: string) => (r: Record<string, unknown>) => (typeof r[key] === 'number' ? ((r[key] as number) / 1024).toFixed(1) : '–');
+const INFER_CASES = ['lenet300', 'lenet5', 'mobilenet_v1:0.25:128', 'mobilenet_v1:0.25:128/pruned90', 'mobilenet_v1:0.25:128/int8', 'mobilenet_v2:0.35:128', 'mobilenet_v2:0.35:128/pruned90', 'mobilenet_v2:0.35:128/int8'];
+
+RESULT_SECTIONS.push(
+  {
+    name: 'bench-infer',
+    title: 'Inference: smallnets runtime vs TF.js wasm vs onnxruntime-node (issue 10)',
+    intro:
+      'Median ms after warm-up, same input, one process per row. LeNets: the default-recipe compressed .snn on the runtime (sparse/codebook kernels) vs the dense fp32 ONNX export of the same model on onnxruntime-node and the decoded model on TF.js wasm (one thread under Node; measured in the 1-thread rows). MobileNets: random weights; /pruned90 stores 90%-pruned 1×1 convolutions sparse, /int8 stores every kernel as 8-bit affine (ONNX and TF.js run the decoded dense model). "runtime dense" forces the dense GEMM everywhere (the baseline the encoding-aware kernels must beat).',
+    columns: [
+      { header: 'model', value: (r) => String(r['model']) },
+      { header: 'batch', value: num('batch') },
+      { header: 'threads', value: num('threads') },
+      { header: 'runtime ms', value: ms('runtimeMs') },
+      { header: 'runtime dense ms', value: ms('runtimeDenseMs') },
+      { header: 'TF.js wasm ms', value: ms('tfjsWasmMs') },
+      { header: 'onnxruntime ms', value: ms('onnxruntimeMs') },
+      { header: 'runtime / ORT', value: times('runtimeVsOnnxruntime') },
+      { header: 'TF.js / runtime', value: times('tfjsWasmVsRuntime', 1) },
+      { header: 'resident weights KB', value: kb('runtimeWeightBytes') },
+      { header: 'fp32 weights KB', value: kb('float32WeightBytes') },
+    ],
+    rows: INFER_CASES.flatMap((c) =>
+      [1, 64].flatMap((batch) => [1, 2].map((threads) => ({ command: `npx tsx bench/infer.ts --json --case ${c} --batch ${batch} --threads ${threads}` }))),
+    ),
+  },
+  {
+    name: 'bench-infer-roofline',
+    title: 'Runtime roofline: dense GEMM vs the wasm SIMD peak, one core (issue 10)',
+    intro: 'Peak: 12 independent f32x4 multiply-add chains (bench/wasm/peak.ts). GEMM: the runtime\'s 4×8 register-tiled kernel on packed panels (M×K×N).',
+    columns: [
+      { header: 'wasm f32x4 peak GFLOP/s', value: num('peakGflops', 1) },
+      { header: 'GEMM 256×512×256 GFLOP/s', value: num('gemm256x512x256Gflops', 1) },
+      { header: 'GEMM 1024×64×64 GFLOP/s', value: num('gemmPointwise1024x64x64Gflops', 1) },
+      { header: 'GEMM 64×128×256 GFLOP/s', value: num('gemmPointwise64x128x256Gflops', 1) },
+      { header: 'GEMM / peak', value: pct('gemmFractionOfPeak') },
+    ],
+    rows: [{ command: 'npx tsx bench/infer.ts --json --roofline' }],
+  },
+  {
+    name: 'runtime-bundle',
+    title: 'Runtime browser bundle vs what TF.js needs (issue 10)',
+    intro: 'Bytes a browser downloads to run a .snn (uncompressed): dist/browser/smallnets-runtime.js + .wasm, vs the installed tf-core.min.js + tf-layers.min.js + tf-backend-wasm.min.js + tfjs-backend-wasm-simd.wasm that TF.js needs for the same model.',
+    columns: [
+      { header: 'runtime JS KB', value: kb('bundleJsBytes') },
+      { header: 'runtime wasm KB', value: kb('bundleWasmBytes') },
+      { header: 'runtime total KB', value: kb('bundleBytes') },
+      { header: 'TF.js KB', value: kb('tfjsBytes') },
+      { header: 'TF.js / runtime', value: times('tfjsVsBundle', 1) },
+    ],
+    rows: [{ command: 'npx tsx bench/infer.ts --json --bundle' }],
+  },
+);
