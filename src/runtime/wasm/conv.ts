@@ -12,24 +12,44 @@ export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i
     const oy = rem / outW;
     const ox = rem - oy * outW;
     const image = x + <usize>b * <usize>h * <usize>w * cBytes;
+    const ix0 = ox * sw - padL;
+    // The kw taps of one kernel row are kw·c contiguous floats in NHWC when the row is inside the image.
+    const inside = ix0 >= 0 && ix0 + kw <= w;
+    const run = <usize>kw * cBytes;
     for (let ky = 0; ky < kh; ky++) {
       const iy = oy * sh - padT + ky;
       const rowOk = iy >= 0 && iy < h;
+      if (rowOk && inside) {
+        copyFloats(d, image + (<usize>iy * <usize>w + <usize>ix0) * cBytes, run);
+        d += run;
+        continue;
+      }
       for (let kx = 0; kx < kw; kx++) {
-        const ix = ox * sw - padL + kx;
-        if (rowOk && ix >= 0 && ix < w) {
-          const s = image + (<usize>iy * <usize>w + <usize>ix) * cBytes;
-          // Few channels (a first conv on gray or RGB input): a call to memory.copy costs more than the copy.
-          if (c < 8) for (let j: usize = 0; j < cBytes; j += 4) store<f32>(d + j, load<f32>(s + j));
-          else memory.copy(d, s, cBytes);
-        } else if (c < 8) {
-          for (let j: usize = 0; j < cBytes; j += 4) store<f32>(d + j, 0);
-        } else {
-          memory.fill(d, 0, cBytes);
-        }
+        const ix = ix0 + kx;
+        if (rowOk && ix >= 0 && ix < w) copyFloats(d, image + (<usize>iy * <usize>w + <usize>ix) * cBytes, cBytes);
+        else zeroFloats(d, cBytes);
         d += cBytes;
       }
     }
+  }
+}
+
+/** Short copies inline (a memory.copy call costs more than copying a few floats); long ones use memory.copy. */
+@inline function copyFloats(dst: usize, src: usize, bytes: usize): void {
+  if (bytes < 64) {
+    let j: usize = 0;
+    for (; j + 16 <= bytes; j += 16) v128.store(dst + j, v128.load(src + j));
+    for (; j < bytes; j += 4) store<f32>(dst + j, load<f32>(src + j));
+  } else {
+    memory.copy(dst, src, bytes);
+  }
+}
+
+@inline function zeroFloats(dst: usize, bytes: usize): void {
+  if (bytes < 64) {
+    for (let j: usize = 0; j < bytes; j += 4) store<f32>(dst + j, 0);
+  } else {
+    memory.fill(dst, 0, bytes);
   }
 }
 
