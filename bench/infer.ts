@@ -5,7 +5,7 @@
  * Cases: the default-recipe compressed LeNets (out/lenet300.snn, out/lenet5.snn, made with `smallnets train` +
  * `smallnets compress` when missing) against the *dense* fp32 ONNX of the same model; MobileNet v1 0.25/128 and
  * MobileNetV2 0.35/128 (random weights) dense, with 90%-pruned pointwise convolutions, and with 8-bit affine
- * weights (cached under out/bench-infer/). `--roofline`: GFLOP/s of the runtime's dense GEMM on one core vs the
+ * symmetric weights run with integer dot products (cached under out/bench-infer/). `--roofline`: GFLOP/s of the runtime's dense GEMM on one core vs the
  * f32x4 multiply-add peak of this machine's wasm engine (bench/wasm/peak.ts). `--bundle`: the browser bundle's
  * bytes beside the TF.js files a browser needs (tfjs-core, tfjs-layers, tfjs-backend-wasm + its SIMD .wasm).
  *
@@ -22,6 +22,7 @@ import { buildZooModel } from '../src/models/zoo.js';
 import { encodeModel, type EncodingHints } from '../src/models/snn-model.js';
 import { benchInference, timeRuns, type BenchRow } from '../src/pipeline/bench-inference.js';
 import { compileKernels, instantiateKernels } from '../src/runtime/wasm-module.js';
+import { symmetricInt8Hint } from '../src/runtime/reference.test-util.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -76,7 +77,7 @@ function mobilenet(spec: string, variant: Variant): () => Promise<string> {
           layer.setWeights(layer.weights.map((x) => (x === w ? tf.tensor(values, w.shape as number[]) : x.read())));
           hints[w.originalName] = { sparse: true } satisfies EncodingHint;
         }
-        if (variant === 'int8') hints[w.originalName] = { bits: 8, perChannel: true };
+        if (variant === 'int8') hints[w.originalName] = symmetricInt8Hint(w.read().dataSync() as Float32Array, w.shape as number[]);
       }
     }
     mkdirSync(CACHE, { recursive: true });
@@ -117,7 +118,9 @@ async function runCase(c: Case, batch: number, threads: number): Promise<CaseRes
   // TF.js wasm runs one thread under Node: measure it once (threads 1), not again for 2.
   const engines = threads === 1 ? (['runtime', 'tfjs-wasm', 'onnxruntime'] as const) : (['runtime', 'onnxruntime'] as const);
   const budgetMs = batch > 1 ? 3000 : 1500;
-  const report = await benchInference(file, { batches: [batch], threads, engines, budgetMs, runs: batch > 1 ? 15 : 50 });
+  // int8 files run the integer-dot kernels (activations quantized per row); the others are exact.
+  const quantizeActivations = c.name.endsWith('/int8');
+  const report = await benchInference(file, { batches: [batch], threads, engines, budgetMs, runs: batch > 1 ? 15 : 50, quantizeActivations });
   const dense = await benchInference(file, { batches: [batch], threads, engines: ['runtime'], kernels: 'dense', budgetMs, runs: batch > 1 ? 15 : 50 });
   const ms = (rows: BenchRow[], engine: string) => rows.find((r) => r.engine === engine)?.medianMs ?? null;
   const runtimeMs = ms(report.results, 'runtime')!;

@@ -236,7 +236,7 @@ RESULT_SECTIONS.push(
     name: 'bench-infer',
     title: 'Inference: smallnets runtime vs TF.js wasm vs onnxruntime-node (issue 10)',
     intro:
-      'Median ms after warm-up, same input, one process per row. LeNets: the default-recipe compressed .snn on the runtime (sparse/codebook kernels) vs the dense fp32 ONNX export of the same model on onnxruntime-node and the decoded model on TF.js wasm (one thread under Node; measured in the 1-thread rows). MobileNets: random weights; /pruned90 stores 90%-pruned 1×1 convolutions sparse, /int8 stores every kernel as 8-bit affine (ONNX and TF.js run the decoded dense model). "runtime dense" forces the dense GEMM everywhere (the baseline the encoding-aware kernels must beat).',
+      'Median ms after warm-up, same input, one process per row. LeNets: the default-recipe compressed .snn on the runtime (sparse/codebook kernels) vs the dense fp32 ONNX export of the same model on onnxruntime-node and the decoded model on TF.js wasm (one thread under Node; measured in the 1-thread rows). MobileNets: random weights; /pruned90 stores 90%-pruned 1×1 convolutions sparse, /int8 stores every kernel as 8-bit symmetric affine and runs integer dot products on activations quantized per row (ONNX and TF.js run the decoded dense model). "runtime dense" forces the dense GEMM everywhere (the baseline the encoding-aware kernels must beat).',
     columns: [
       { header: 'model', value: (r) => String(r['model']) },
       { header: 'batch', value: num('batch') },

@@ -30,6 +30,8 @@ export interface BenchOptions {
   budgetMs?: number;
   /** Runtime kernels: 'auto' (by stored encoding) or 'dense' (the baseline). */
   kernels?: 'auto' | 'dense';
+  /** Runtime: integer dot products on per-row quantized activations for int8-weight layers. */
+  quantizeActivations?: boolean;
 }
 
 export interface BenchRow {
@@ -108,7 +110,7 @@ export async function benchInference(location: string, options: BenchOptions = {
     let runtimeWeightBytes = 0;
     let float32WeightBytes = 0;
     if (engines.includes('runtime')) {
-      const net = await loadRuntimeModel(snnBytes, { threads, kernels: options.kernels ?? 'auto' });
+      const net = await loadRuntimeModel(snnBytes, { threads, kernels: options.kernels ?? 'auto', quantizeActivations: options.quantizeActivations ?? false });
       ({ weightBytes: runtimeWeightBytes, float32WeightBytes } = net.describe());
       for (const batch of batches) {
         const x = inputs.get(batch)!;

@@ -18,6 +18,9 @@ function matmul(k: Kernels, s: Extract<Step, { kind: 'matmul' }>, a: number, c: 
     case 'q8':
       k.gemmQ8(a, lda, m, s.k, s.w, s.w2, s.n, s.bias, s.scale, c, s.n, s.lo, s.hi, base + scratch.panel);
       return;
+    case 'i8':
+      k.gemmI8(a, lda, m, s.k, s.w, s.n, s.bias, s.scale, c, s.n, s.lo, s.hi, base + scratch.panel);
+      return;
     case 'sparse':
       k.spmm(a, lda, m, s.k, s.w, s.w2, s.w3, s.n, s.bias, c, s.n, s.lo, s.hi, base + scratch.transposed);
       return;

@@ -6,12 +6,13 @@
 import type { SnnTensor } from '../format/spec.js';
 import { PANEL } from './kernels/api.js';
 
-export type WeightForm = 'dense' | 'codebook' | 'q8' | 'sparse';
+export type WeightForm = 'dense' | 'codebook' | 'q8' | 'i8' | 'sparse';
 
 export type PackedWeights =
   | { form: 'dense'; panels: Float32Array }
   | { form: 'codebook'; panels: Uint8Array; table: Float32Array }
   | { form: 'q8'; panels: Uint8Array; zeroPoint: Float32Array; columnScale: Float32Array }
+  | { form: 'i8'; panels: Int8Array; columnScale: Float32Array }
   | { form: 'sparse'; counts: Int32Array; rows: Int32Array; values: Float32Array };
 
 /** Stored densities at or below this run the sparse kernel (see docs/runtime.md for the measurements). */
@@ -20,6 +21,8 @@ export const SPARSE_MAX_DENSITY = 0.3;
 export interface FormOptions {
   /** 'dense' forces the dense GEMM everywhere (the baseline); 'auto' picks by encoding. */
   kernels: 'auto' | 'dense';
+  /** Run int8-weight layers as integer dot products on activations quantized per row to 15 bits. */
+  quantizeActivations?: boolean;
 }
 
 /** Fraction of a tensor's elements that are stored (1 for dense storage). */
@@ -53,11 +56,25 @@ function fitsU8(t: SnnTensor): boolean {
   return t.positions == null || v.zeroPoints.every((z) => z >= 0 && z <= 255);
 }
 
+/** Every stored (q − zeroPoint) is an int8, and unstored zeros are exactly 0 − 0. */
+function fitsI8(t: SnnTensor): boolean {
+  const v = t.encoding.values;
+  if (v.kind !== 'affine' || v.bits > 8 || t.indexes == null) return false;
+  const n = t.shape[t.shape.length - 1]!;
+  for (let j = 0; j < t.indexes.length; j++) {
+    const e = t.positions == null ? j : t.positions[j]!;
+    const d = t.indexes[j]! - v.zeroPoints[v.perChannel ? e % n : 0]!;
+    if (d < -128 || d > 127) return false;
+  }
+  return true;
+}
+
 /** The resident form for a kernel tensor. */
 export function chooseForm(t: SnnTensor, options: FormOptions): WeightForm {
   if (options.kernels === 'dense') return 'dense';
   if (t.positions != null && storedDensity(t) <= SPARSE_MAX_DENSITY) return 'sparse';
   if (codebookTable(t) !== null && t.indexes != null) return 'codebook';
+  if (options.quantizeActivations === true && fitsI8(t)) return 'i8';
   if (fitsU8(t)) return 'q8';
   return 'dense';
 }
@@ -71,6 +88,9 @@ const panelIndex = (e: number, k: number, n: number): number => {
 };
 
 export const panelCount = (n: number): number => Math.ceil(n / PANEL);
+
+/** Bytes of int8 panels: K padded to 8, N to 4 (../kernels/api.ts). */
+export const int8PanelBytes = (k: number, n: number): number => Math.ceil(n / 4) * Math.ceil(k / 8) * 32;
 
 /**
  * Pack `t` (K × N) into `form`. `columnScale` (a folded BatchNormalization) is multiplied into dense and
@@ -108,6 +128,23 @@ export function packWeights(t: SnnTensor, k: number, n: number, form: WeightForm
       for (let c = 0; c < n; c++) columnScaleOut[c] = v.scales[v.perChannel ? c : 0]! * (columnScale === null ? 1 : columnScale[c]!);
       return { form, panels, zeroPoint, columnScale: columnScaleOut };
     }
+    case 'i8': {
+      const v = t.encoding.values;
+      if (v.kind !== 'affine') throw new Error('i8 needs affine values');
+      const k8 = Math.ceil(k / 8) * 8;
+      const panels = new Int8Array(int8PanelBytes(k, n));
+      const idx = t.indexes!;
+      const pos = t.positions;
+      for (let j = 0; j < idx.length; j++) {
+        const e = pos == null ? j : pos[j]!;
+        const row = Math.floor(e / n);
+        const col = e - row * n;
+        panels[(col >> 2) * k8 * 4 + (row >> 3) * 32 + (col & 3) * 8 + (row & 7)] = idx[j]! - v.zeroPoints[v.perChannel ? col : 0]!;
+      }
+      const columnScaleOut = new Float32Array(Math.ceil(n / 4) * 4);
+      for (let c = 0; c < n; c++) columnScaleOut[c] = v.scales[v.perChannel ? c : 0]! * (columnScale === null ? 1 : columnScale[c]!);
+      return { form, panels, columnScale: columnScaleOut };
+    }
     case 'sparse': {
       const pos = t.positions ?? null;
       const counts = new Int32Array(n);
@@ -143,6 +180,8 @@ export function packedBytes(p: PackedWeights): number {
       return p.panels.byteLength + p.table.byteLength;
     case 'q8':
       return p.panels.byteLength + p.zeroPoint.byteLength + p.columnScale.byteLength;
+    case 'i8':
+      return p.panels.byteLength + p.columnScale.byteLength;
     case 'sparse':
       return p.counts.byteLength + p.rows.byteLength + p.values.byteLength;
   }

@@ -79,6 +79,7 @@ const KERNEL_NAMES: Record<WeightForm, string> = {
   dense: 'gemm f32 4x8',
   codebook: 'gemm codebook u8',
   q8: 'gemm u8 affine',
+  i8: 'gemm int8 dot',
   sparse: 'spmm csc',
 };
 
@@ -135,11 +136,13 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         const w2 = packed.form === 'sparse' ? region.add(packed.rows) : packed.form === 'codebook' ? region.add(packed.table) : packed.form === 'q8' ? region.add(packed.zeroPoint) : 0;
         const w3 = packed.form === 'sparse' ? region.add(packed.values) : 0;
         const bias = region.add(op.bias);
-        const epilogueScale = packed.form === 'q8' ? packed.columnScale : packed.form === 'codebook' ? op.scale : null;
+        const epilogueScale = packed.form === 'q8' || packed.form === 'i8' ? packed.columnScale : packed.form === 'codebook' ? op.scale : null;
         const scale = region.add(epilogueScale);
         if (op.geometry !== null) scratchFloats.im2col = Math.max(scratchFloats.im2col, TILE_ROWS * op.k);
         if (form === 'sparse') scratchFloats.transposed = Math.max(scratchFloats.transposed, TILE_ROWS * op.k);
         if (form === 'codebook' || form === 'q8') scratchFloats.panel = Math.max(scratchFloats.panel, PANEL * op.k + 16);
+        // 64 rows × K (padded to 8) int16 + 64 row scales.
+        if (form === 'i8') scratchFloats.panel = Math.max(scratchFloats.panel, TILE_ROWS * Math.ceil(op.k / 8) * 4 + TILE_ROWS);
         steps.push({ kind: 'matmul', form, a, c, geometry: op.geometry, rows: op.rows, k: op.k, n: op.n, w, w2, w3, bias, scale, ...clampArgs(op.clamp) });
         const residentBytes = packedBytes(packed) + (op.bias?.byteLength ?? 0) + (form === 'codebook' ? (op.scale?.byteLength ?? 0) : 0);
         layers.push({ name: op.name, kernel: `${KERNEL_NAMES[form]}${op.geometry ? ' (im2col)' : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });

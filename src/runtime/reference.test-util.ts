@@ -45,7 +45,7 @@ export async function compressedCase(
   build: () => tfl.LayersModel,
   batch: number,
   seed: number,
-  hintFor: (name: string, values: Float32Array) => EncodingHint | null,
+  hintFor: (name: string, values: Float32Array, shape: readonly number[]) => EncodingHint | null,
 ): Promise<{ bytes: Uint8Array; input: Float32Array; expected: Float32Array }> {
   await tf.setBackend('cpu');
   const model = build();
@@ -54,7 +54,7 @@ export async function compressedCase(
   for (const layer of model.layers) {
     const pruned = layer.weights.map((w) => {
       const values = w.read().dataSync() as Float32Array;
-      const hint = hintFor(w.originalName, values);
+      const hint = hintFor(w.originalName, values, w.shape as number[]);
       if (hint !== null) hints[w.originalName] = hint;
       return tf.tensor(values, w.shape as number[]);
     });
@@ -92,4 +92,13 @@ export function linearCodebook(values: Float32Array, k: number): Float32Array {
   for (let i = 1; i < k; i++) if (Math.abs(c[i]!) < Math.abs(c[nearest]!)) nearest = i;
   c[nearest] = 0;
   return c;
+}
+
+/** 8-bit symmetric per-output-channel affine encoding (zero point 128, scale max|w|/127): q − z is an int8. */
+export function symmetricInt8Hint(values: Float32Array, shape: readonly number[]): EncodingHint {
+  const channels = shape[shape.length - 1]!;
+  const maxAbs = new Float32Array(channels);
+  values.forEach((v, i) => (maxAbs[i % channels] = Math.max(maxAbs[i % channels]!, Math.abs(v))));
+  const scales = Float32Array.from(maxAbs, (m) => (m > 0 ? m / 127 : 1));
+  return { bits: 8, perChannel: true, scales, zeroPoints: new Int32Array(channels).fill(128) };
 }

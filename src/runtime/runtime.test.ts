@@ -5,7 +5,7 @@ import { mobilenetV2 } from '../models/mobilenet-v2.js';
 import { squeezenet } from '../models/squeezenet.js';
 import { maxRelativeError } from '../engine/backends.test-util.js';
 import { loadRuntimeModel } from './index.js';
-import { compressedCase, linearCodebook, pruneInPlace, referenceCase } from './reference.test-util.js';
+import { compressedCase, linearCodebook, pruneInPlace, referenceCase, symmetricInt8Hint } from './reference.test-util.js';
 import type { EncodingHint } from '../format/index.js';
 import { factorize, separable, widthMultiplier } from '../restructure/index.js';
 
@@ -97,5 +97,22 @@ describe('threads', () => {
     expect(maxRelativeError(two.predict(input.subarray(0, 3 * 784), 3), y.subarray(0, 30))).toBeLessThan(1e-6);
     one.dispose();
     two.dispose();
+  });
+});
+
+describe('quantizeActivations (integer dot products)', () => {
+  it('mobilenet_v1 0.25/128 with 8-bit symmetric weights: int8 kernels chosen, output within 2e-3 of float', async () => {
+    const bits8 = (name: string, values: Float32Array, shape: readonly number[]): EncodingHint | null =>
+      name.endsWith('/kernel') ? symmetricInt8Hint(values, shape) : null;
+    const build = () => mobilenetV1({ alpha: 0.25, inputSize: 128, classes: 16, classifierActivation: 'linear' });
+    const { bytes, input, expected } = await compressedCase(build, 1, 2, bits8);
+    const exact = await loadRuntimeModel(bytes);
+    const int8 = await loadRuntimeModel(bytes, { quantizeActivations: true });
+    const kernels = int8.describe().layers.map((l) => l.kernel);
+    expect(kernels.filter((k) => k.startsWith('gemm int8 dot')).length).toBeGreaterThan(10);
+    expect(maxRelativeError(exact.predict(input, 1), expected)).toBeLessThan(1e-4);
+    expect(maxRelativeError(int8.predict(input, 1), expected)).toBeLessThan(2e-3);
+    exact.dispose();
+    int8.dispose();
   });
 });

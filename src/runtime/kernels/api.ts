@@ -12,6 +12,8 @@
  *   first 16 again as four byte planes (64 bytes, for i8x16.swizzle decoding), the entry count (i32).
  * - q8 panels: the same order, one u8 q per weight, a zero point per column (f32, padded to whole
  *   panels); the required per-column `scale` multiplies Σ a·(q − zeroPoint).
+ * - int8 panels (for gemmI8): K padded to a multiple of 8, columns in panels of 4; panel p holds, for each
+ *   block of 8 k, 4 columns × 8 int8 values q − zeroPoint; `scale` per column (padded to 4) is required.
  * - sparse columns (CSC): per output column n a nonzero count (i32), then for all nonzeros in
  *   column order the input row k (i32) and the value (f32).
  */
@@ -33,6 +35,14 @@ export interface Kernels {
   gemmQ8(
     a: number, lda: number, m: number, k: number, q: number, zero: number, n: number,
     bias: number, scale: number, c: number, ldc: number, lo: number, hi: number, scratch: number,
+  ): void;
+  /**
+   * Integer GEMM: each row of A quantized to 15 bits (scale max|row|/16383), int8 weights, i32 dot products
+   * (i32x4.dot_i16x8_s), C = clamp(Σ · rowScale · scale + bias). `scratch`: 64 × K8 int16 + 64 floats.
+   */
+  gemmI8(
+    a: number, lda: number, m: number, k: number, w: number, n: number, bias: number, scale: number,
+    c: number, ldc: number, lo: number, hi: number, scratch: number,
   ): void;
   /**
    * C[m×n] = clamp(A·W + bias) with W sparse in CSC columns. `scratch` holds k × TILE_ROWS floats (A
@@ -76,6 +86,6 @@ export interface Kernels {
 
 /** Every kernel name, in the order the wasm module exports them (checked when it is instantiated). */
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
-  'gemm', 'gemmCodebook', 'gemmQ8', 'spmm', 'im2col', 'depthwise', 'pool', 'globalPool', 'add',
+  'gemm', 'gemmCodebook', 'gemmQ8', 'gemmI8', 'spmm', 'im2col', 'depthwise', 'pool', 'globalPool', 'add',
   'channelAffine', 'clamp', 'softmax', 'copyRows', 'zeroPad',
 ];

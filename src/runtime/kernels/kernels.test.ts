@@ -189,3 +189,29 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
     close(both(L, (K) => K.zeroPad(pa, 1, 1, 5, 7, 1, 2, 0, 0, pp), pp, 4 * 5 * 7));
   });
 });
+
+describe('gemmI8 (int8 weights, activations quantized per row to 15 bits)', () => {
+  for (const [m, k, n] of [[1, 5, 3], [3, 24, 4], [70, 37, 9], [2, 2100, 5]] as const) {
+    it(`m=${m} k=${k} n=${n}: wasm and JS agree bit for bit, and match float within quantization error`, () => {
+      const k8 = Math.ceil(k / 8) * 8;
+      const wq = Int8Array.from(seededValues(k * n, 30, -128, 128), Math.floor);
+      const panels = new Int8Array(Math.ceil(n / 4) * (k8 / 8) * 32);
+      for (let r = 0; r < k; r++) for (let c = 0; c < n; c++) panels[(c >> 2) * k8 * 4 + (r >> 3) * 32 + (c & 3) * 8 + (r & 7)] = wq[r * n + c]!;
+      const scale = new Float32Array(Math.ceil(n / 4) * 4);
+      scale.set(seededValues(n, 31, 0.001, 0.01));
+      const bias = seededValues(n, 32);
+      const a = seededValues(m * k, 33);
+      if (m === 3) a[k + 2] = NaN; // row 1 → NaN outputs
+      const L = new Layout();
+      const pa = L.put(a), pw = L.put(Uint8Array.from(panels, (v) => v & 0xff)), ps = L.put(scale), pb = L.put(bias);
+      const pc = L.space(m * n), scratch = L.space(64 * k8 + 64);
+      const out = both(L, (K) => K.gemmI8(pa, k, m, k, pw, n, pb, ps, pc, n, -Infinity, Infinity, scratch), pc, m * n);
+      expect(Array.from(out.wasm)).toEqual(Array.from(out.js));
+      const w = Float32Array.from(wq);
+      const expected = naiveGemm(a, w, m, k, n, null, scale.subarray(0, n), -Infinity, Infinity).map((v, i) => v + bias[i % n]!);
+      const finiteRows = (x: Float32Array) => x.filter((_, i) => !(m === 3 && Math.floor(i / n) === 1));
+      expect(maxRelativeError(finiteRows(out.wasm), finiteRows(expected))).toBeLessThan(2e-4);
+      if (m === 3) expect(Array.from(out.wasm.subarray(n, 2 * n)).every(Number.isNaN)).toBe(true);
+    });
+  }
+});

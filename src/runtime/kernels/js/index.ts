@@ -3,6 +3,7 @@ import type { Kernels } from '../api.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { gemmKernels } from './gemm.js';
+import { int8Kernels } from './gemm-int8.js';
 import { poolKernels } from './pool.js';
 import { sparseKernels } from './sparse.js';
 import { viewsOf } from './views.js';
@@ -13,5 +14,5 @@ import { viewsOf } from './views.js';
  */
 export function jsKernels(buffer: ArrayBufferLike): Kernels {
   const v = viewsOf(buffer);
-  return { ...gemmKernels(v), ...sparseKernels(v), ...convKernels(v), ...poolKernels(v), ...elementwiseKernels(v) };
+  return { ...gemmKernels(v), ...int8Kernels(v), ...sparseKernels(v), ...convKernels(v), ...poolKernels(v), ...elementwiseKernels(v) };
 }
