@@ -157,9 +157,10 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
     const px = L.put(seededValues(2 * 7 * 9 * 3, 20)), pd = L.space(18 * 27);
     close(both(L, (K) => K.im2col(px, 7, 9, 3, 3, 3, 2, 2, 1, 1, 4, 5, 5, 18, pd), pd, 18 * 27));
   });
-  for (const [c, mult, s] of [[13, 1, 1], [16, 1, 2], [5, 2, 2]] as const) {
-    it(`depthwise x=[2,9,8,${c}] k=3x3 s=${s} mult=${mult} same padding, bias, relu6`, () => {
-      const [h, w, kh, kw] = [9, 8, 3, 3];
+  // w=17 gives interior runs of four pixels (the blocked path) as well as border pixels.
+  for (const [c, mult, s, w] of [[13, 1, 1, 8], [16, 1, 2, 8], [5, 2, 2, 8], [8, 1, 1, 17], [12, 1, 2, 17]] as const) {
+    it(`depthwise x=[2,9,${w},${c}] k=3x3 s=${s} mult=${mult} same padding, bias, relu6`, () => {
+      const [h, kh, kw] = [9, 3, 3];
       const outH = Math.ceil(h / s), outW = Math.ceil(w / s);
       const padT = Math.floor(Math.max((outH - 1) * s + kh - h, 0) / 2), padL = Math.floor(Math.max((outW - 1) * s + kw - w, 0) / 2);
       const L = new Layout();

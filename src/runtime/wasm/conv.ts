@@ -71,6 +71,13 @@ function depthwise1(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i
       const ky0 = max(0, -iy0), ky1 = min(kh, h - iy0);
       for (let ox = 0; ox < outW; ox++) {
         const ix0 = ox * sw - padL;
+        // Four output pixels whose windows lie inside the row: each weight vector is loaded once for all four.
+        if ((c & 3) == 0 && ox + 4 <= outW && ix0 >= 0 && ix0 + 3 * sw + kw <= w) {
+          depthwise4px(image + <usize>ix0 * cBytes, w, c, kw, sw, iy0, ky0, ky1, weights, bias, out, vlo, vhi);
+          out += 4 * cBytes;
+          ox += 3;
+          continue;
+        }
         const kx0 = max(0, -ix0), kx1 = min(kw, w - ix0);
         let ch = 0;
         // Eight channels at a time: two independent accumulators hide the add latency.
@@ -116,6 +123,36 @@ function depthwise1(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i
         out += cBytes;
       }
     }
+  }
+}
+
+/** Four horizontally adjacent output pixels (windows fully inside the row), four channels per f32x4. */
+function depthwise4px(row0: usize, w: i32, c: i32, kw: i32, sw: i32, iy0: i32, ky0: i32, ky1: i32, weights: usize, bias: usize,
+                      out: usize, vlo: v128, vhi: v128): void {
+  const cBytes = <usize>c << 2;
+  const step = <usize>sw * cBytes;
+  const rowBytes = <usize>w * cBytes;
+  for (let ch = 0; ch < c; ch += 4) {
+    const off = <usize>ch << 2;
+    const b = bias != 0 ? v128.load(bias + off) : f32x4.splat(0);
+    let a0 = b, a1 = b, a2 = b, a3 = b;
+    for (let ky = ky0; ky < ky1; ky++) {
+      let p = row0 + <usize>(iy0 + ky) * rowBytes + off;
+      let q = weights + <usize>(ky * kw) * cBytes + off;
+      for (let kx = 0; kx < kw; kx++) {
+        const wv = v128.load(q);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(p), wv));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(p + step), wv));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(p + 2 * step), wv));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(p + 3 * step), wv));
+        p += cBytes;
+        q += cBytes;
+      }
+    }
+    v128.store(out + off, f32x4.min(f32x4.max(a0, vlo), vhi));
+    v128.store(out + cBytes + off, f32x4.min(f32x4.max(a1, vlo), vhi));
+    v128.store(out + 2 * cBytes + off, f32x4.min(f32x4.max(a2, vlo), vhi));
+    v128.store(out + 3 * cBytes + off, f32x4.min(f32x4.max(a3, vlo), vhi));
   }
 }
 
