@@ -7,15 +7,15 @@ import { addCommand } from './command.js';
 import { openModel } from '../pipeline/open-model.js';
 import { describeData, loadData, takesMnistDigits } from '../pipeline/training-data.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
-import { loadRuntimeModel, runtimeAccuracy } from '../runtime/index.js';
+import { accuracyOn, type EvaluateEngine } from '../pipeline/evaluate.js';
 import { oneOf } from './options.js';
 import { log } from './output.js';
 import { UsageError } from '../errors.js';
 
-const ENGINES = ['runtime', 'tfjs'] as const;
+const ENGINES: readonly EvaluateEngine[] = ['runtime', 'tfjs'];
 
 export function register(program: Command): void {
-  addCommand<DataFlags & { engine: (typeof ENGINES)[number] }>(
+  addCommand<DataFlags & { engine: EvaluateEngine }>(
     program,
     'evaluate',
     (cmd) =>
@@ -33,16 +33,7 @@ export function register(program: Command): void {
         const data = await loadData(source, loaded.inputShape, { preprocess: loaded.family ?? 'unit', ...dataOptions(flags) });
         // With a folder and no validation split, every image is evaluated.
         const split = data.test.count > 0 ? data.test : data.train;
-        let testAccuracy: number;
-        let engine = loaded.format === 'onnx' ? 'onnxruntime' : 'tfjs';
-        if (loaded.format === 'snn' && flags.engine === 'runtime') {
-          const net = await loadRuntimeModel(location!);
-          testAccuracy = runtimeAccuracy(net, split.images, split.labels, split.count);
-          net.dispose();
-          engine = 'runtime';
-        } else {
-          testAccuracy = await loaded.evaluate(split);
-        }
+        const { testAccuracy, engine } = await accuracyOn(loaded, location!, split, flags.engine);
         log(`${location}: test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${split.count.toLocaleString('en-US')} ${data.source === 'mnist' ? 'digits' : 'images'} (${engine})`);
         return { command: 'evaluate', path: location, params: loaded.params, testAccuracy, engine, data: describeData(data) };
       } finally {

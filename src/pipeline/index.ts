@@ -1,7 +1,8 @@
 /**
  * The pipeline: open any model (`openModel`), the Deep Compression pipeline (`compress` → .snn),
  * classify images (`predictImages`), summarize a model where it lies (`summaryOf`), and the three
- * weight techniques in their one shared shape (`pruning`, `quantization`, `clustering`).
+ * weight techniques in their one shared shape (`pruning`, `quantization`, `clustering`), accuracy
+ * (`accuracyOn`, .snn files on the smallnets runtime) and inference latency across engines (`benchInference`).
  */
 export {
   openModel, openLayersModel, familyFromName, MAX_ONNX_FILE_BYTES,
@@ -16,3 +17,5 @@ export {
   type DataOptions, type DataSource, type LoadedData,
 } from './training-data.js';
 export { clustering, pruning, quantization, type Technique } from './techniques.js';
+export { accuracyOn, type AccuracyResult, type EvaluateEngine } from './evaluate.js';
+export { benchInference, BENCH_ENGINES, type BenchEngine, type BenchOptions, type BenchReport, type BenchRow } from './bench-inference.js';
