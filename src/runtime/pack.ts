@@ -32,7 +32,7 @@ export function storedDensity(t: SnnTensor): number {
 }
 
 /** Codebook table with an exact 0 (needed when the tensor is sparse), or null past 256 entries. */
-function codebookTable(t: SnnTensor): { table: Float32Array; zero: number } | null {
+function codebookTable(t: SnnTensor): { table: Float32Array; zero: number; entries: number } | null {
   if (t.encoding.values.kind !== 'codebook') return null;
   const centroids = t.encoding.values.centroids;
   let zero = centroids.findIndex((c) => c === 0);
@@ -46,7 +46,7 @@ function codebookTable(t: SnnTensor): { table: Float32Array; zero: number } | nu
   const bytes = new Uint8Array(table.buffer);
   for (let i = 0; i < 16; i++) for (let b = 0; b < 4; b++) bytes[1024 + 16 * b + i] = bytes[4 * i + b]!;
   new Int32Array(table.buffer)[272] = size;
-  return { table, zero: Math.max(zero, 0) };
+  return { table, zero: Math.max(zero, 0), entries: size };
 }
 
 /** Affine with ≤ 8-bit q, and (when sparse) every zero point a valid q so unstored zeros are q = z. */
@@ -107,11 +107,15 @@ export function packWeights(t: SnnTensor, k: number, n: number, form: WeightForm
       return { form, panels };
     }
     case 'codebook': {
-      const { table, zero } = codebookTable(t)!;
-      const panels = new Uint8Array(size).fill(zero);
+      const { table, zero, entries } = codebookTable(t)!;
+      const bytes = new Uint8Array(size).fill(zero);
       const idx = t.indexes!;
       const pos = t.positions;
-      for (let j = 0; j < idx.length; j++) panels[panelIndex(pos == null ? j : pos[j]!, k, n)] = idx[j]!;
+      for (let j = 0; j < idx.length; j++) bytes[panelIndex(pos == null ? j : pos[j]!, k, n)] = idx[j]!;
+      if (entries > 16) return { form, panels: bytes, table };
+      // ≤ 16 entries: two indexes per byte, low nibble first (panels hold k·8 indexes, an even count).
+      const panels = new Uint8Array(size / 2);
+      for (let j = 0; j < panels.length; j++) panels[j] = bytes[2 * j]! | (bytes[2 * j + 1]! << 4);
       return { form, panels, table };
     }
     case 'q8': {

@@ -7,7 +7,7 @@ import { RuntimeError } from '../errors.js';
 import { PANEL, TILE_ROWS } from './kernels/api.js';
 import type { ConvGeometry, Op } from './fuse.js';
 import type { Clamp } from './layers.js';
-import { chooseForm, packWeights, packedBytes, type FormOptions, type PackedWeights, type WeightForm } from './pack.js';
+import { chooseForm, packWeights, packedBytes, panelCount, type FormOptions, type PackedWeights, type WeightForm } from './pack.js';
 
 /** Where a step reads or writes: a value slot plus a float offset inside it (concatenation slices). */
 export interface Slot {
@@ -145,7 +145,8 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         if (form === 'i8') scratchFloats.panel = Math.max(scratchFloats.panel, TILE_ROWS * Math.ceil(op.k / 8) * 4 + TILE_ROWS);
         steps.push({ kind: 'matmul', form, a, c, geometry: op.geometry, rows: op.rows, k: op.k, n: op.n, w, w2, w3, bias, scale, ...clampArgs(op.clamp) });
         const residentBytes = packedBytes(packed) + (op.bias?.byteLength ?? 0) + (form === 'codebook' ? (op.scale?.byteLength ?? 0) : 0);
-        layers.push({ name: op.name, kernel: `${KERNEL_NAMES[form]}${op.geometry ? ' (im2col)' : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });
+        const kernelName = packed.form === 'codebook' && packed.panels.length * 2 === panelCount(op.n) * op.k * PANEL ? 'gemm codebook u4' : KERNEL_NAMES[form];
+        layers.push({ name: op.name, kernel: `${kernelName}${op.geometry ? ' (im2col)' : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });
         continue;
       }
       case 'depthwise': {

@@ -58,8 +58,11 @@ describe('runtime vs TF.js cpu, compressed LeNets (expected from the decoded fil
         const net = await loadRuntimeModel(bytes, { engine });
         expect(maxRelativeError(net.predict(input, batch), expected)).toBeLessThan(1e-4);
         const kernels = net.describe().layers.map((l) => l.kernel);
-        if (hints === mixed) expect(kernels).toEqual(['gemm u8 affine (im2col)', 'gemm codebook u8 (im2col)', 'gemm codebook u8', 'spmm csc']);
+        if (hints === mixed) expect(kernels).toEqual(['gemm u8 affine (im2col)', 'gemm codebook u8 (im2col)', 'gemm codebook u4', 'spmm csc']);
         else expect(kernels.every((k) => k.startsWith('spmm'))).toBe(true);
+        // Resident weights of a codebook model: at most a quarter of float32.
+        const { weightBytes, float32WeightBytes } = net.describe();
+        expect(weightBytes).toBeLessThanOrEqual(float32WeightBytes / 4);
         net.dispose();
       }
     });

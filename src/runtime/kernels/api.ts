@@ -8,8 +8,9 @@
  * Weight layouts built by ../pack.ts:
  * - dense panels: N split into panels of PANEL (8) columns; panel p holds K rows × 8 floats
  *   (k-major), the last panel zero-padded. Keras kernels [kh, kw, cin, cout] flatten to K × N.
- * - codebook panels: the same order, one u8 index per weight, plus a table blob: 256 f32 entries, the
- *   first 16 again as four byte planes (64 bytes, for i8x16.swizzle decoding), the entry count (i32).
+ * - codebook panels: the same order, one u8 index per weight — two per byte (low nibble first) when the
+ *   table has ≤ 16 entries — plus a table blob: 256 f32 entries, the first 16 again as four byte planes
+ *   (64 bytes, for i8x16.swizzle decoding), the entry count (i32).
  * - q8 panels: the same order, one u8 q per weight, a zero point per column (f32, padded to whole
  *   panels); the required per-column `scale` multiplies Σ a·(q − zeroPoint).
  * - int8 panels (for gemmI8): K padded to a multiple of 8, columns in panels of 4; panel p holds, for each

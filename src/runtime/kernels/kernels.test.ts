@@ -91,12 +91,14 @@ describe('gemm family', () => {
       const [m, k, n] = [5, 21, 13];
       const table = new Float32Array(256 + 16 + 4);
       table.set(seededValues(entries, 5));
-      const bytes = new Uint8Array(table.buffer);
-      for (let i = 0; i < 16; i++) for (let b = 0; b < 4; b++) bytes[1024 + 16 * b + i] = bytes[4 * i + b]!;
+      const tableBytes = new Uint8Array(table.buffer);
+      for (let i = 0; i < 16; i++) for (let b = 0; b < 4; b++) tableBytes[1024 + 16 * b + i] = tableBytes[4 * i + b]!;
       new Int32Array(table.buffer)[272] = entries;
       const idx = Uint8Array.from(seededValues(k * n, 6, 0, entries), Math.floor);
       const w = Float32Array.from(idx, (i) => table[i]!);
-      const panels = Uint8Array.from(packPanels(Float32Array.from(idx), k, n));
+      const bytes = Uint8Array.from(packPanels(Float32Array.from(idx), k, n));
+      // ≤ 16 entries: two indexes per byte, low nibble first.
+      const panels = entries > 16 ? bytes : Uint8Array.from({ length: bytes.length / 2 }, (_, j) => bytes[2 * j]! | (bytes[2 * j + 1]! << 4));
       const a = seededValues(m * k, 7);
       const L = new Layout();
       const pa = L.put(a), pi = L.put(panels), pt = L.put(table), pc = L.space(m * n), scratch = L.space(k * PANEL + 16);

@@ -112,14 +112,17 @@ function decodeCodebookPanel(src: usize, count: i32, table: usize, dst: usize): 
 }
 
 /**
- * Codebooks of at most 16 entries: each byte of the f32 centroids is a 16-entry byte table, so 16 indexes
- * decode with four i8x16.swizzle lookups and a byte interleave (no float copy of the weights exists).
+ * Codebooks of at most 16 entries: indexes are stored two per byte, and each byte of the f32 centroids is a
+ * 16-entry byte table, so 16 indexes decode with a nibble split, four i8x16.swizzle lookups and a byte
+ * interleave (no float copy of the weights exists; resident weights are half a byte each).
  */
 function decodeSmallCodebookPanel(src: usize, count: i32, planes: usize, dst: usize): void {
   const t0 = v128.load(planes), t1 = v128.load(planes, 16), t2 = v128.load(planes, 32), t3 = v128.load(planes, 48);
   let j: usize = 0;
   for (; j + 16 <= <usize>count; j += 16) {
-    const idx = v128.load(src + j);
+    // 16 four-bit indexes in 8 bytes: low nibble first.
+    const packed = v128.load64_zero(src + (j >> 1));
+    const idx = i8x16.shuffle(v128.and(packed, i8x16.splat(0x0f)), i8x16.shr_u(packed, 4), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const b0 = i8x16.swizzle(t0, idx), b1 = i8x16.swizzle(t1, idx), b2 = i8x16.swizzle(t2, idx), b3 = i8x16.swizzle(t3, idx);
     const lo01 = i8x16.shuffle(b0, b1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const hi01 = i8x16.shuffle(b0, b1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
@@ -133,7 +136,7 @@ function decodeSmallCodebookPanel(src: usize, count: i32, planes: usize, dst: us
   }
   // count = k·8 is a multiple of 8; a last half vector goes through the scalar table (plane bytes rebuilt).
   for (; j < <usize>count; j++) {
-    const i = <usize>load<u8>(src + j);
+    const i = <usize>((load<u8>(src + (j >> 1)) >> (<u8>(j & 1) << 2)) & 0x0f);
     const bits = <u32>load<u8>(planes + i) | (<u32>load<u8>(planes + 16 + i) << 8) | (<u32>load<u8>(planes + 32 + i) << 16) | (<u32>load<u8>(planes + 48 + i) << 24);
     store<u32>(dst + (j << 2), bits);
   }
@@ -143,11 +146,12 @@ export function gemmCodebook(a: usize, lda: i32, m: i32, k: i32, idx: usize, tab
                              c: usize, ldc: i32, lo: f32, hi: f32, scratch: usize): void {
   const count = k * PANEL;
   const panels = (n + PANEL - 1) / PANEL;
-  // The table blob (../pack.ts): 256 floats, then their first 16 as four byte planes, then the entry count.
+  // The table blob (../pack.ts): 256 floats, then their first 16 as four byte planes, then the entry count;
+  // with at most 16 entries the panels hold two indexes per byte.
   const planes = table + 1024;
   const small = load<i32>(table, 1088) <= 16;
   for (let p = 0; p < panels; p++) {
-    const src = idx + <usize>p * <usize>count;
+    const src = idx + <usize>p * <usize>(small ? count >> 1 : count);
     if (small) decodeSmallCodebookPanel(src, count, planes, scratch);
     else decodeCodebookPanel(src, count, table, scratch);
     const col = p * PANEL;

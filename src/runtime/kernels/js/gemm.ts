@@ -19,7 +19,15 @@ export function gemmKernels(v: Views) {
     const count = k * PANEL;
     const start = w + p * count * (form === DENSE ? 4 : 1);
     if (form === DENSE) panel.set(v.f32.subarray(start >> 2, (start >> 2) + count));
-    else if (form === CODEBOOK) for (let j = 0; j < count; j++) panel[j] = v.f32[(table >> 2) + v.u8[start + j]!]!;
+    else if (form === CODEBOOK) {
+      if (v.i32[(table >> 2) + 272]! <= 16) {
+        // Two 4-bit indexes per byte, low nibble first.
+        const base = w + p * (count >> 1);
+        for (let j = 0; j < count; j++) panel[j] = v.f32[(table >> 2) + ((v.u8[base + (j >> 1)]! >> ((j & 1) << 2)) & 15)]!;
+      } else {
+        for (let j = 0; j < count; j++) panel[j] = v.f32[(table >> 2) + v.u8[start + j]!]!;
+      }
+    }
     else for (let j = 0; j < count; j++) panel[j] = v.u8[start + j]! - v.f32[(table >> 2) + p * PANEL + (j % PANEL)]!;
   }
 
