@@ -97,6 +97,7 @@ export async function benchInference(location: string, options: BenchOptions = {
   const budgetMs = options.budgetMs ?? 2000;
   if (!batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 4096)) throw new UsageError(`\`batch\` must list integers in [1, 4096], got ${batches.join(',')}`);
   if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new UsageError(`\`threads\` must be an integer in [1, 16], got ${threads}`);
+  await initBackend('wasm'); // TF.js builds the model (and runs it on wasm when asked)
   const opened = await openLayersModel(location);
   try {
     const model = opened.layers;
@@ -119,7 +120,6 @@ export async function benchInference(location: string, options: BenchOptions = {
       net.dispose();
     }
     if (engines.includes('tfjs-wasm')) {
-      await initBackend('wasm');
       for (const batch of batches) {
         const x = tf.tensor(inputs.get(batch)!, [batch, ...inputShape]);
         const row = time(() => {

@@ -30,7 +30,7 @@ function transposeTile(a: usize, lda: i32, i0: i32, rows: i32, k: i32, tile: i32
   if (lanes > 3) store<f32>(c + 3 * cBytes, f32x4.extract_lane(v, 3));
 }
 
-function tile32(scratch: usize, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, ldc: i32, lo: f32, hi: f32): void {
+function tile32(scratch: usize, kBytes: usize, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, ldc: i32, lo: f32, hi: f32): void {
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
   const cBytes = <usize>ldc << 2;
   let e: usize = 0;
@@ -41,7 +41,7 @@ function tile32(scratch: usize, counts: usize, rowsIdx: usize, values: usize, n:
     const end = e + count;
     for (; e < end; e++) {
       const w = v128.load32_splat(values + (e << 2));
-      const t = scratch + (<usize>load<i32>(rowsIdx + (e << 2)) << 7);
+      const t = scratch + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes;
       a0 = f32x4.add(a0, f32x4.mul(w, v128.load(t)));
       a1 = f32x4.add(a1, f32x4.mul(w, v128.load(t, 16)));
       a2 = f32x4.add(a2, f32x4.mul(w, v128.load(t, 32)));
@@ -63,7 +63,7 @@ function tile32(scratch: usize, counts: usize, rowsIdx: usize, values: usize, n:
   }
 }
 
-function tile4(scratch: usize, rows: i32, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, ldc: i32, lo: f32, hi: f32): void {
+function tile4(scratch: usize, kBytes: usize, rows: i32, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, ldc: i32, lo: f32, hi: f32): void {
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
   const cBytes = <usize>ldc << 2;
   let e: usize = 0;
@@ -73,13 +73,13 @@ function tile4(scratch: usize, rows: i32, counts: usize, rowsIdx: usize, values:
     let a0 = f32x4.splat(b), a1 = f32x4.splat(0);
     const end = e + count;
     for (; e + 1 < end; e += 2) {
-      const t0 = scratch + (<usize>load<i32>(rowsIdx + (e << 2)) << 4);
-      const t1 = scratch + (<usize>load<i32>(rowsIdx + (e << 2), 4) << 4);
+      const t0 = scratch + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes;
+      const t1 = scratch + <usize>load<i32>(rowsIdx + (e << 2), 4) * kBytes;
       a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(values + (e << 2)), v128.load(t0)));
       a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(values + (e << 2), 4), v128.load(t1)));
     }
     if (e < end) {
-      const t0 = scratch + (<usize>load<i32>(rowsIdx + (e << 2)) << 4);
+      const t0 = scratch + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes;
       a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(values + (e << 2)), v128.load(t0)));
       e++;
     }
@@ -87,19 +87,19 @@ function tile4(scratch: usize, rows: i32, counts: usize, rowsIdx: usize, values:
   }
 }
 
-function row1(a: usize, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, lo: f32, hi: f32): void {
+function row1(a: usize, kBytes: usize, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, lo: f32, hi: f32): void {
   let e: usize = 0;
   for (let col = 0; col < n; col++) {
     const end = e + <usize>load<i32>(counts + (<usize>col << 2));
     let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
     for (; e + 4 <= end; e += 4) {
       const r = rowsIdx + (e << 2), v = values + (e << 2);
-      s0 += load<f32>(a + (<usize>load<i32>(r) << 2)) * load<f32>(v);
-      s1 += load<f32>(a + (<usize>load<i32>(r, 4) << 2)) * load<f32>(v, 4);
-      s2 += load<f32>(a + (<usize>load<i32>(r, 8) << 2)) * load<f32>(v, 8);
-      s3 += load<f32>(a + (<usize>load<i32>(r, 12) << 2)) * load<f32>(v, 12);
+      s0 += load<f32>(a + <usize>load<i32>(r) * kBytes) * load<f32>(v);
+      s1 += load<f32>(a + <usize>load<i32>(r, 4) * kBytes) * load<f32>(v, 4);
+      s2 += load<f32>(a + <usize>load<i32>(r, 8) * kBytes) * load<f32>(v, 8);
+      s3 += load<f32>(a + <usize>load<i32>(r, 12) * kBytes) * load<f32>(v, 12);
     }
-    for (; e < end; e++) s0 += load<f32>(a + (<usize>load<i32>(rowsIdx + (e << 2)) << 2)) * load<f32>(values + (e << 2));
+    for (; e < end; e++) s0 += load<f32>(a + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes) * load<f32>(values + (e << 2));
     let y = (s0 + s1) + (s2 + s3);
     if (bias != 0) y += load<f32>(bias + (<usize>col << 2));
     store<f32>(c + (<usize>col << 2), min(max(y, lo), hi));
@@ -113,12 +113,23 @@ export function spmm(a: usize, lda: i32, m: i32, k: i32, counts: usize, rowsIdx:
   let i = 0;
   for (; i + TILE <= m; i += TILE) {
     transposeTile(a, lda, i, TILE, k, TILE, scratch);
-    tile32(scratch, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
+    tile32(scratch, <usize>TILE << 2, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
   }
   for (; i + 2 <= m; i += 4) {
     const rows = min(4, m - i);
     transposeTile(a, lda, i, rows, k, 4, scratch);
-    tile4(scratch, rows, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
+    tile4(scratch, 16, rows, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
   }
-  for (; i < m; i++) row1(a + <usize>i * rowBytes, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, lo, hi);
+  for (; i < m; i++) row1(a + <usize>i * rowBytes, 4, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, lo, hi);
+}
+
+/** As spmm, with A given transposed: element (row r, input k) at at[k·ldT + r], m ≤ ldT rows (an im2colT tile). */
+export function spmmT(at: usize, ldT: i32, m: i32, k: i32, counts: usize, rowsIdx: usize, values: usize, n: i32,
+                      bias: usize, c: usize, ldc: i32, lo: f32, hi: f32): void {
+  const kBytes = <usize>ldT << 2;
+  const cBytes = <usize>ldc << 2;
+  let i = 0;
+  for (; i + TILE <= m; i += TILE) tile32(at + (<usize>i << 2), kBytes, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
+  for (; i + 2 <= m; i += 4) tile4(at + (<usize>i << 2), kBytes, min(4, m - i), counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
+  for (; i < m; i++) row1(at + (<usize>i << 2), kBytes, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, lo, hi);
 }
