@@ -47,12 +47,6 @@ export function runPlan(k: Kernels, plan: Plan, layout: ArenaLayout, base: numbe
         const tile = base + layout.im2col;
         for (let m0 = 0; m0 < total; m0 += TILE_ROWS) {
           const count = Math.min(TILE_ROWS, total - m0);
-          if (s.form === 'sparse') {
-            // Sparse convolutions read tiles transposed (rows side by side in SIMD lanes): write them so.
-            k.im2colT(a, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL, g.outH, g.outW, m0, count, tile, TILE_ROWS);
-            k.spmmT(tile, TILE_ROWS, count, s.k, s.w, s.w2, s.w3, s.n, s.bias, c + 4 * m0 * s.n, s.n, s.lo, s.hi);
-            continue;
-          }
           k.im2col(a, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL, g.outH, g.outW, m0, count, tile);
           matmul(k, s, tile, c + 4 * m0 * s.n, count, layout, base);
         }

@@ -139,14 +139,14 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         const epilogueScale = packed.form === 'q8' || packed.form === 'i8' ? packed.columnScale : packed.form === 'codebook' ? op.scale : null;
         const scale = region.add(epilogueScale);
         if (op.geometry !== null) scratchFloats.im2col = Math.max(scratchFloats.im2col, TILE_ROWS * op.k);
-        if (form === 'sparse' && op.geometry === null) scratchFloats.transposed = Math.max(scratchFloats.transposed, TILE_ROWS * op.k);
+        if (form === 'sparse') scratchFloats.transposed = Math.max(scratchFloats.transposed, TILE_ROWS * op.k);
         if (form === 'codebook' || form === 'q8') scratchFloats.panel = Math.max(scratchFloats.panel, PANEL * op.k + 16);
         // 64 rows × K (padded to 8) int16 + 64 row scales.
         if (form === 'i8') scratchFloats.panel = Math.max(scratchFloats.panel, TILE_ROWS * Math.ceil(op.k / 8) * 4 + TILE_ROWS);
         steps.push({ kind: 'matmul', form, a, c, geometry: op.geometry, rows: op.rows, k: op.k, n: op.n, w, w2, w3, bias, scale, ...clampArgs(op.clamp) });
         const residentBytes = packedBytes(packed) + (op.bias?.byteLength ?? 0) + (form === 'codebook' ? (op.scale?.byteLength ?? 0) : 0);
         const kernelName = packed.form === 'codebook' && packed.panels.length * 2 === panelCount(op.n) * op.k * PANEL ? 'gemm codebook u4' : KERNEL_NAMES[form];
-        layers.push({ name: op.name, kernel: `${kernelName}${op.geometry ? (form === 'sparse' ? ' (im2col, transposed)' : ' (im2col)') : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });
+        layers.push({ name: op.name, kernel: `${kernelName}${op.geometry ? ' (im2col)' : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });
         continue;
       }
       case 'depthwise': {

@@ -53,16 +53,6 @@ export interface Kernels {
     a: number, lda: number, m: number, k: number, counts: number, rows: number, values: number, n: number,
     bias: number, c: number, ldc: number, lo: number, hi: number, scratch: number,
   ): void;
-  /** As spmm, with A transposed: element (row r, input k) at at[k·ldT + r], m ≤ ldT (an im2colT tile). */
-  spmmT(
-    at: number, ldT: number, m: number, k: number, counts: number, rows: number, values: number, n: number,
-    bias: number, c: number, ldc: number, lo: number, hi: number,
-  ): void;
-  /** As im2col, written transposed: element (row r, column j) at dst[j·ldT + r] (what spmmT reads). */
-  im2colT(
-    x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
-    padT: number, padL: number, outH: number, outW: number, m0: number, count: number, dst: number, ldT: number,
-  ): void;
   /** Rows m0 … m0+count−1 of the im2col matrix of NHWC `x` into dst [count × kh·kw·c]; padding reads 0. */
   im2col(
     x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
@@ -97,6 +87,6 @@ export interface Kernels {
 
 /** Every kernel name, in the order the wasm module exports them (checked when it is instantiated). */
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
-  'gemm', 'gemmCodebook', 'gemmQ8', 'gemmI8', 'spmm', 'spmmT', 'im2col', 'im2colT', 'depthwise', 'pool', 'globalPool', 'add',
+  'gemm', 'gemmCodebook', 'gemmQ8', 'gemmI8', 'spmm', 'im2col', 'depthwise', 'pool', 'globalPool', 'add',
   'channelAffine', 'clamp', 'softmax', 'copyRows', 'zeroPad',
 ];

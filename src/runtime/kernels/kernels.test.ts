@@ -149,36 +149,6 @@ describe('spmm (CSC)', () => {
   }
 });
 
-describe('transposed tiles for sparse convolutions', () => {
-  it('im2colT x=[2,7,9,3] k=3x3 s=2 pad 1 is im2col transposed, and spmmT on it equals spmm on im2col', () => {
-    const [k, n, rows, ldT] = [27, 5, 18, 64];
-    const w = seededValues(k * n, 40).map((v) => (Math.abs(v) > 0.3 ? 0 : v));
-    const counts = new Int32Array(n);
-    const idx: number[] = [];
-    const vals: number[] = [];
-    for (let c = 0; c < n; c++) for (let r = 0; r < k; r++) if (w[r * n + c] !== 0) { counts[c]!++; idx.push(r); vals.push(w[r * n + c]!); }
-    const L = new Layout();
-    const px = L.put(seededValues(2 * 7 * 9 * 3, 41)), pd = L.space(rows * k), pt = L.space(k * ldT);
-    const pn = L.put(counts), pr = L.put(Int32Array.from(idx)), pv = L.put(Float32Array.from(vals)), pb = L.put(seededValues(n, 42));
-    const pc = L.space(rows * n), pc2 = L.space(rows * n), scratch = L.space(64 * k);
-    const run = (K: Kernels) => {
-      K.im2col(px, 7, 9, 3, 3, 3, 2, 2, 1, 1, 4, 5, 5, rows, pd);
-      K.im2colT(px, 7, 9, 3, 3, 3, 2, 2, 1, 1, 4, 5, 5, rows, pt, ldT);
-      K.spmm(pd, k, rows, k, pn, pr, pv, n, pb, pc, n, 0, Infinity, scratch);
-      K.spmmT(pt, ldT, rows, k, pn, pr, pv, n, pb, pc2, n, 0, Infinity);
-    };
-    const direct = both(L, run, pc, rows * n);
-    const transposed = both(L, run, pc2, rows * n);
-    const patches = both(L, run, pd, rows * k);
-    const tile = both(L, run, pt, k * ldT);
-    for (const side of ['js', 'wasm'] as const) {
-      for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) expect(tile[side][j * ldT + r]).toBe(patches[side][r * k + j]);
-      expect(maxRelativeError(transposed[side], direct[side])).toBeLessThan(1e-6);
-    }
-    expect(direct.js.some((v) => v !== 0)).toBe(true);
-  });
-});
-
 describe('conv, pool and elementwise kernels (wasm = js)', () => {
   const close = (o: { js: Float32Array; wasm: Float32Array }) => {
     expect(o.js.some((v) => v !== 0)).toBe(true);

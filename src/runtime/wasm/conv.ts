@@ -34,44 +34,6 @@ export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i
   }
 }
 
-/**
- * Rows m0 … m0+count−1 of the im2col matrix written transposed: element (row r, column j) at dst[j·ldT + r], the
- * layout spmmT reads (rows of a tile side by side in SIMD lanes), so sparse convolutions need no transpose pass.
- */
-export function im2colT(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
-                        outH: i32, outW: i32, m0: i32, count: i32, dst: usize, ldT: i32): void {
-  const cBytes = <usize>c << 2;
-  const perImage = outH * outW;
-  const colBytes = <usize>ldT << 2;
-  for (let r = 0; r < count; r++) {
-    const m = m0 + r;
-    const b = m / perImage;
-    const rem = m - b * perImage;
-    const oy = rem / outW;
-    const ox = rem - oy * outW;
-    const image = x + <usize>b * <usize>h * <usize>w * cBytes;
-    let d = dst + (<usize>r << 2);
-    for (let ky = 0; ky < kh; ky++) {
-      const iy = oy * sh - padT + ky;
-      for (let kx = 0; kx < kw; kx++) {
-        const ix = ox * sw - padL + kx;
-        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-          const src = image + (<usize>iy * <usize>w + <usize>ix) * cBytes;
-          for (let j: usize = 0; j < cBytes; j += 4) {
-            store<f32>(d, load<f32>(src + j));
-            d += colBytes;
-          }
-        } else {
-          for (let j = 0; j < c; j++) {
-            store<f32>(d, 0);
-            d += colBytes;
-          }
-        }
-      }
-    }
-  }
-}
-
 /** Short copies inline (a memory.copy call costs more than copying a few floats); long ones use memory.copy. */
 @inline function copyFloats(dst: usize, src: usize, bytes: usize): void {
   if (bytes < 64) {

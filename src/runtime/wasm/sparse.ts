@@ -9,13 +9,42 @@ const TILE: i32 = 32;
   return f32x4.min(f32x4.max(v, lo), hi);
 }
 
-/** scratch[kk·tile + r] = A[i0 + r, kk] for r < rows (rows ≤ tile). */
+/**
+ * scratch[kk·tile + r] = A[i0 + r, kk] for r < rows (rows ≤ tile): 4×4 blocks transposed in registers (four
+ * loads, eight shuffles, four 16-byte stores), scalar edges. Scalar strided stores cost ~20× more.
+ */
 function transposeTile(a: usize, lda: i32, i0: i32, rows: i32, k: i32, tile: i32, scratch: usize): void {
   const rowBytes = <usize>lda << 2;
-  for (let r = 0; r < rows; r++) {
+  const step = <usize>tile << 2;
+  const rows4 = rows & ~3;
+  const k4 = k & ~3;
+  for (let r = 0; r < rows4; r += 4) {
+    const s0 = a + <usize>(i0 + r) * rowBytes, s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
+    let d = scratch + (<usize>r << 2);
+    let kk = 0;
+    for (; kk < k4; kk += 4) {
+      const off = <usize>kk << 2;
+      const x0 = v128.load(s0 + off), x1 = v128.load(s1 + off), x2 = v128.load(s2 + off), x3 = v128.load(s3 + off);
+      const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7), t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+      v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+      v128.store(d + step, i64x2.shuffle(t0, t1, 1, 3));
+      v128.store(d + 2 * step, i64x2.shuffle(t2, t3, 0, 2));
+      v128.store(d + 3 * step, i64x2.shuffle(t2, t3, 1, 3));
+      d += 4 * step;
+    }
+    for (; kk < k; kk++) {
+      const off = <usize>kk << 2;
+      store<f32>(d, load<f32>(s0 + off));
+      store<f32>(d, load<f32>(s1 + off), 4);
+      store<f32>(d, load<f32>(s2 + off), 8);
+      store<f32>(d, load<f32>(s3 + off), 12);
+      d += step;
+    }
+  }
+  for (let r = rows4; r < rows; r++) {
     const src = a + <usize>(i0 + r) * rowBytes;
     let dst = scratch + (<usize>r << 2);
-    const step = <usize>tile << 2;
     for (let kk: usize = 0; kk < <usize>k; kk++) {
       store<f32>(dst, load<f32>(src + (kk << 2)));
       dst += step;
@@ -123,13 +152,3 @@ export function spmm(a: usize, lda: i32, m: i32, k: i32, counts: usize, rowsIdx:
   for (; i < m; i++) row1(a + <usize>i * rowBytes, 4, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, lo, hi);
 }
 
-/** As spmm, with A given transposed: element (row r, input k) at at[k·ldT + r], m ≤ ldT rows (an im2colT tile). */
-export function spmmT(at: usize, ldT: i32, m: i32, k: i32, counts: usize, rowsIdx: usize, values: usize, n: i32,
-                      bias: usize, c: usize, ldc: i32, lo: f32, hi: f32): void {
-  const kBytes = <usize>ldT << 2;
-  const cBytes = <usize>ldc << 2;
-  let i = 0;
-  for (; i + TILE <= m; i += TILE) tile32(at + (<usize>i << 2), kBytes, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
-  for (; i + 2 <= m; i += 4) tile4(at + (<usize>i << 2), kBytes, min(4, m - i), counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, ldc, lo, hi);
-  for (; i < m; i++) row1(at + (<usize>i << 2), kBytes, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, lo, hi);
-}

@@ -31,29 +31,6 @@ export function convKernels(v: Views) {
         }
       }
     },
-    im2colT(
-      x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
-      padT: number, padL: number, outH: number, outW: number, m0: number, count: number, dst: number, ldT: number,
-    ): void {
-      const f = v.f32;
-      const perImage = outH * outW;
-      for (let r = 0; r < count; r++) {
-        const m = m0 + r;
-        const b = Math.floor(m / perImage);
-        const oy = Math.floor((m % perImage) / outW);
-        const ox = m % outW;
-        let j = 0;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padT + ky;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padL + kx;
-            const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-            const s = (x >> 2) + ((b * h + iy) * w + ix) * c;
-            for (let ci = 0; ci < c; ci++, j++) f[(dst >> 2) + j * ldT + r] = inside ? f[s + ci]! : 0;
-          }
-        }
-      }
-    },
     depthwise(
       x: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
       padT: number, padL: number, outH: number, outW: number, mult: number, weights: number, bias: number,

@@ -18,12 +18,6 @@ export function sparseKernels(v: Views) {
     }
   }
   return {
-    spmmT(
-      at: number, ldT: number, m: number, _k: number, counts: number, rows: number, values: number, n: number,
-      bias: number, c: number, ldc: number, lo: number, hi: number,
-    ): void {
-      run((i, kk) => (at >> 2) + kk * ldT + i, m, counts, rows, values, n, bias, c, ldc, lo, hi);
-    },
     spmm(
       a: number, lda: number, m: number, _k: number, counts: number, rows: number, values: number, n: number,
       bias: number, c: number, ldc: number, lo: number, hi: number, _scratch: number,
