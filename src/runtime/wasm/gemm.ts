@@ -98,9 +98,16 @@ function panelRows(a: usize, lda: i32, m: i32, k: i32, bp: usize, bias: usize, s
 export function gemm(a: usize, lda: i32, m: i32, k: i32, b: usize, n: i32, bias: usize, scale: usize,
                      c: usize, ldc: i32, lo: f32, hi: f32): void {
   const panelBytes = <usize>k * 32;
-  for (let p = 0; p * PANEL < n; p++) {
-    const col = p * PANEL;
-    panelRows(a, lda, m, k, b + <usize>p * panelBytes, bias, scale, col, min(PANEL, n - col), c, ldc, lo, hi);
+  // Rows in blocks whose A slice (≈16 KB) stays in L1 while every panel passes over it.
+  const block = max(4, min(m, (4096 / max(k, 1)) & ~3));
+  for (let i0 = 0; i0 < m; i0 += block) {
+    const rows = min(block, m - i0);
+    const ai = a + ((<usize>i0 * <usize>lda) << 2);
+    const ci = c + ((<usize>i0 * <usize>ldc) << 2);
+    for (let p = 0; p * PANEL < n; p++) {
+      const col = p * PANEL;
+      panelRows(ai, lda, rows, k, b + <usize>p * panelBytes, bias, scale, col, min(PANEL, n - col), ci, ldc, lo, hi);
+    }
   }
 }
 
