@@ -7,8 +7,11 @@ import { RuntimeError } from '../errors.js';
 import { layerSpec, type LayerSpec, type Padding } from './layers.js';
 import type { Topology } from './topology.js';
 
-/** Largest per-sample activation (elements) the runtime plans for: 2^26 floats = 256 MiB. */
-export const MAX_ACTIVATION = 1 << 26;
+/**
+ * Largest per-sample activation (elements) the runtime plans for: 2^24 floats = 64 MiB, several times the
+ * zoo's largest (a few million floats at 224×224); a tiny hostile file cannot make the arena huge.
+ */
+export const MAX_ACTIVATION = 1 << 24;
 
 export interface GraphNode {
   name: string;
