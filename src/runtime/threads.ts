@@ -91,7 +91,11 @@ export class ThreadPool {
     own();
     for (let w = 0; w < active; w++) {
       const base = w * SLOTS;
-      while (Atomics.load(c, base + DONE) !== gen) Atomics.wait(c, base + DONE, Atomics.load(c, base + DONE), 1000);
+      // A worker that died (not one that threw: it reports FAILED) would never answer: give up after a minute.
+      for (let waited = 0; Atomics.load(c, base + DONE) !== gen; waited++) {
+        if (waited === 60) throw new RuntimeError(`runtime worker ${w + 1} stopped answering`);
+        Atomics.wait(c, base + DONE, Atomics.load(c, base + DONE), 1000);
+      }
       if (c[base + FAILED] !== 0) throw new RuntimeError(`runtime worker ${w + 1} failed`);
     }
   }
