@@ -1,22 +1,25 @@
 /** `smallnets evaluate PATH [--data DIR]`: test accuracy of a saved model (any format openModel opens). */
 import type { Command } from 'commander';
-import { addCommand } from './command.js';
-import { openModel } from '../pipeline/open-model.js';
-import { describeData, loadData, takesMnistDigits } from '../pipeline/training-data.js';
+import { addCommand, examples } from './command.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
-import { log } from './output.js';
+import { printResult } from './output.js';
 import { UsageError } from '../errors.js';
 
 export function register(program: Command): void {
-  addCommand<DataFlags>(
+  addCommand<DataFlags & { model: string }>(
     program,
     'evaluate',
     (cmd) =>
-      addDataFlags(cmd
-        .description('report test accuracy (MNIST\'s 2,000 held-out digits, or your image folder\'s validation split) of a model directory, model.json, .snn or .onnx')
-        .argument('<path>', 'model directory, model.json, .snn or .onnx file'), { what: 'data to measure accuracy on' }),
-    async ([location], flags) => {
-      const loaded = await openModel(location!);
+      addDataFlags(examples(cmd, [
+        'evaluate out/lenet5',
+        'evaluate out/lenet5.snn --json',
+      ])
+        .description('report test accuracy (MNIST\'s 2,000 held-out digits, or your image folder\'s validation split) of a model directory, model.json, .snn or .onnx'), { what: 'data to measure accuracy on' }),
+    async (_args, flags) => {
+      const { openModel } = await import('../pipeline/open-model.js');
+      const { describeData, loadData, takesMnistDigits } = await import('../pipeline/training-data.js');
+      const location = flags.model;
+      const loaded = await openModel(location);
       try {
         const source = flags.data ?? (takesMnistDigits(loaded.inputShape) ? 'mnist' : undefined);
         if (source === undefined) {
@@ -26,11 +29,12 @@ export function register(program: Command): void {
         // With a folder and no validation split, every image is evaluated.
         const split = data.test.count > 0 ? data.test : data.train;
         const testAccuracy = await loaded.evaluate(split);
-        log(`${location}: test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${split.count.toLocaleString('en-US')} ${data.source === 'mnist' ? 'digits' : 'images'}`);
+        printResult(`${location}: test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${split.count.toLocaleString('en-US')} ${data.source === 'mnist' ? 'digits' : 'images'}`);
         return { command: 'evaluate', path: location, params: loaded.params, testAccuracy, data: describeData(data) };
       } finally {
         loaded.dispose();
       }
     },
+    { model: 'model directory, model.json, URL, .snn or .onnx file' },
   );
 }
