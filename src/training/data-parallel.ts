@@ -12,7 +12,9 @@
  * rebuild (losses.ts), and no non-trainable state that only training updates in a way that matters
  * per batch (BatchNorm statistics: such models train on one thread).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -174,6 +176,13 @@ function lossDataOf(loss: LossFn): LossData | undefined {
   return undefined;
 }
 
+/** The URL of tsx's ESM API (its "import" export), resolved from this package. */
+function tsxEsmApi(): string {
+  const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(path.join(path.dirname(manifestPath), manifest.exports['./esm/api']!.import.default)).href;
+}
+
 /**
  * The compiled package ships the .js worker. Under tsx/vitest this module is TypeScript source, so
  * the worker first registers tsx's loader in its own thread, then imports the .ts worker.
@@ -185,7 +194,7 @@ function startWorker(init: WorkerInit): Worker {
   } else {
     const source = new URL('./data-parallel-worker.ts', import.meta.url).href;
     // tsx resolved from this package, not from the working directory (which may be anywhere).
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+    const tsx = tsxEsmApi();
     // A worker that cannot even load says so through shared memory, so the main thread stops waiting.
     const failed = `(e) => { const c = new Int32Array(require('node:worker_threads').workerData.control); Atomics.store(c, ${PROTOCOL.ready}, -1); Atomics.notify(c, ${PROTOCOL.ready}); throw e; }`;
     const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); }).catch(${failed});`;
