@@ -44,6 +44,21 @@ export const RESULT_SECTIONS: ResultSection[] = [
     ],
   },
   {
+    name: 'main-job',
+    title: 'The main job: `npm start` (issue 14)',
+    intro: 'Wall-clock seconds of `npm start` from outside (TypeScript compile + `smallnets demo`: the baseline, every technique, the full pipeline, sizes, energy and the HTML report), on 2 cores. Target: ≤ 300 s.',
+    columns: [
+      { header: 'wall seconds', value: num('wallSeconds', 1) },
+      { header: 'demo seconds', value: num('demoSeconds', 1) },
+      { header: 'rows', value: num('variants') },
+      { header: 'baseline accuracy', value: pct('baselineAccuracy') },
+      { header: 'Deep Compression accuracy', value: pct('compressedAccuracy') },
+      { header: 'Deep Compression ratio', value: (r) => (typeof r['compressedRatio'] === 'number' ? `${r['compressedRatio']}×` : '–') },
+      { header: 'epochs', value: (r) => Object.entries((r['epochs'] ?? {}) as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ') },
+    ],
+    rows: [{ command: 'npx tsx scripts/time-main-job.ts --json' }],
+  },
+  {
     name: 'bench-train',
     title: 'Training speed vs peers (issue 2)',
     intro: 'LeNet-5, batch 64, median step time after warm-up, all runtimes measured in the same run on the same machine.',

@@ -1,8 +1,8 @@
 /**
- * The `summary` table: one row per layer (Keras-summary style) and a totals row, rendered with
- * cli-table3. Rows are plain data so other reports can reuse them.
+ * The `summary` table: one row per layer (Keras-summary style) and a totals row, rendered by
+ * text-table (terminal, markdown or CSV). Rows are plain data so other reports can reuse them.
  */
-import Table from 'cli-table3';
+import { renderTable, type Cell, type TableFormat } from './text-table.js';
 import type { Shape } from './description.js';
 import type { ModelSummary } from './summary.js';
 
@@ -11,6 +11,8 @@ export const SUMMARY_HEAD: readonly string[] = ['Layer (type)', 'Output shape', 
 export interface SummaryTableOptions {
   /** Also list layers with neither weights nor MACs (activations, padding, …); default false. */
   all?: boolean;
+  /** How to render (default: terminal table). */
+  format?: TableFormat;
 }
 
 /** Keras-style shape text: `(None, 112, 112, 32)`. */
@@ -42,18 +44,24 @@ export function summaryRows(summary: ModelSummary, options: SummaryTableOptions 
 
 /** The table plus a line saying where the weights were assumed to live. */
 export function renderSummaryTable(summary: ModelSummary, options: SummaryTableOptions = {}): string {
-  const table = new Table({
-    head: [...SUMMARY_HEAD],
-    style: { head: [], border: [] },
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right'],
-  });
-  for (const row of summaryRows(summary, options)) table.push(row);
+  const format = options.format ?? 'table';
   const hidden = options.all === true ? 0 : summary.layers.filter((l) => l.params === 0 && l.macs === 0).length;
-  const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+  const kib = (b: number) => `${(b / 1024).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} KiB`;
   const where = summary.weightMemory === 'sram'
     ? `weights fit in on-chip SRAM (${kib(summary.bytes)} <= ${kib(summary.sramBytes)})`
     : `weights read from DRAM (${kib(summary.bytes)} > ${kib(summary.sramBytes)} SRAM budget)`;
   const notes = [`${summary.name}: ${where}; energy per inference from the 45 nm table (docs/energy.md)`];
   if (hidden > 0) notes.push(`${hidden} layers without weights or MACs not shown`);
-  return `${table.toString()}\n${notes.join('\n')}`;
+  const columns = SUMMARY_HEAD.map((header, i) => ({ header, align: i < 2 ? ('left' as const) : ('right' as const) }));
+  if (format === 'csv') return renderTable(columns, summaryNumbers(summary, options), { format });
+  return renderTable(columns, summaryRows(summary, options), { format, notes });
+}
+
+/** The same rows with raw numbers (for CSV). */
+function summaryNumbers(summary: ModelSummary, options: SummaryTableOptions): Cell[][] {
+  const rows: Cell[][] = summary.layers
+    .filter((l) => options.all === true || l.params > 0 || l.macs > 0)
+    .map((l) => [`${l.name} (${l.className})`, formatShape(l.outputShape), l.params, l.macs, l.bytes, Number(l.energyMicrojoules.toPrecision(6))]);
+  rows.push(['Total', '', summary.params, summary.macs, summary.bytes, Number(summary.energyMicrojoules.toPrecision(6))]);
+  return rows;
 }

@@ -4,14 +4,15 @@
  * (on the ONNX export) on the same model and input, as a table.
  */
 import type { Command } from 'commander';
-import { addCommand } from './command.js';
+import { addCommand, examples } from './command.js';
 import { UsageError } from '../errors.js';
-import { oneOf, positiveInt } from './options.js';
+import { choiceOption, oneOf, positiveInt } from './options.js';
 import { log, printTable } from './output.js';
-import { BENCH_ENGINES, benchInference, type BenchEngine } from '../pipeline/bench-inference.js';
-import { ZOO_SPEC_FORMS } from '../models/zoo.js';
+import { BENCH_ENGINES, type BenchEngine } from '../pipeline/bench-engines.js';
+import { ZOO_SPEC_FORMS } from '../models/zoo-forms.js';
 
 interface BenchFlags {
+  model: string;
   batch: number[];
   threads: number;
   engines: BenchEngine[];
@@ -33,16 +34,19 @@ export function register(program: Command): void {
     program,
     'bench',
     (cmd) =>
-      cmd
+      examples(cmd, [
+        'bench out/lenet5.snn',
+        'bench mobilenet_v1:0.25:128 --batch 1 --threads 2 --json',
+      ])
         .description('inference latency (median after warm-up) of the smallnets runtime, TF.js wasm and onnxruntime-node')
-        .argument('<model>', `.snn file, model directory, model.json, URL, or zoo spec: ${ZOO_SPEC_FORMS.join(', ')}`)
         .option('--batch <list>', 'comma-separated batch sizes', batchList, [1, 64])
         .option('--threads <n>', 'threads for the runtime (batches ≥ 16) and onnxruntime', positiveInt('--threads'), 1)
         .option('--engines <list>', `engines to run: ${BENCH_ENGINES.join(', ')}`, engineList, [...BENCH_ENGINES])
-        .option('--kernels <mode>', 'runtime kernels: auto (from the stored encoding) or dense', oneOf('--kernels', ['auto', 'dense'] as const), 'auto')
-        .addHelpText('after', '\nExamples:\n  smallnets bench out/lenet5.snn\n  smallnets bench mobilenet_v1:0.25:128 --batch 1 --threads 2 --json'),
-    async ([location], flags) => {
-      const report = await benchInference(location!, { batches: flags.batch, threads: flags.threads, engines: flags.engines, kernels: flags.kernels });
+        .addOption(choiceOption('--kernels <mode>', 'runtime kernels: auto (from the stored encoding) or dense', ['auto', 'dense'] as const).default('auto')),
+    async (_args, flags) => {
+      const location = flags.model;
+      const { benchInference } = await import('../pipeline/bench-inference.js');
+      const report = await benchInference(location, { batches: flags.batch, threads: flags.threads, engines: flags.engines, kernels: flags.kernels });
       printTable(
         ['engine', 'batch', 'threads', 'median ms', 'p90 ms', 'note'],
         report.results.map((r) => [r.engine, r.batch, r.threads, r.medianMs.toFixed(3), r.p90Ms.toFixed(3), r.note ?? '']),
@@ -56,5 +60,6 @@ export function register(program: Command): void {
         bundleBytes: report.bundleBytes,
       };
     },
+    { table: true, model: `.snn file, model directory, model.json, URL, or zoo spec: ${ZOO_SPEC_FORMS.join(', ')}` },
   );
 }

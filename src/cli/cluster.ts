@@ -7,20 +7,15 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { addCommand } from './command.js';
-import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from './options.js';
-import { log, printTable } from './output.js';
-import { describeData, requireTrainingData } from '../pipeline/training-data.js';
+import { addCommand, examples } from './command.js';
+import { choiceOption, nonNegativeInt, optionWithDefaultText, positiveInt, positiveNumber } from './options.js';
+import { log, printResult, printTable, warnOnAccuracyDrop } from './output.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
-import { saveModel } from '../models/io.js';
-import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { TRAIN_DEFAULTS } from '../training/train.js';
-import {
-  CLUSTER_DEFAULTS, CLUSTER_FINE_TUNE_DEFAULTS, CLUSTER_INITS, clusterAndFineTune, parseClusterSpec,
-  type ClusterFineTuneOptions, type ClusterInit, type ClusterSpec,
-} from '../clustering/index.js';
+import { TRAIN_DEFAULTS } from '../training/defaults.js';
+import { CLUSTER_DEFAULTS, CLUSTER_FINE_TUNE_DEFAULTS, parseClusterSpec, type ClusterSpec } from '../clustering/spec.js';
+import { CLUSTER_INITS, type ClusterInit } from '../clustering/kmeans-init.js';
+import type { ClusterFineTuneOptions } from '../clustering/index.js';
 
 interface ClusterFlags extends DataFlags {
   model: string;
@@ -45,18 +40,24 @@ export function register(program: Command): void {
     program,
     'cluster',
     (cmd) =>
-      addDataFlags(cmd
+      addDataFlags(examples(cmd, [
+        'cluster out/lenet5 --clusters conv:16,dense:4',
+        'cluster out/lenet5 --clusters 8 --init kmeans++ --out out/lenet5-c8',
+      ])
         .description('cluster (weight-share) the kernels of a trained model with per-layer k-means, fine-tune the centroids (MNIST or your image folder), save')
-        .requiredOption('--model <dir>', 'trained model directory, model.json or URL')
         .requiredOption('--clusters <k>', 'clusters per layer: a number, or per kind/layer like conv:16,dense:4', parseClusterSpec)
-        .addOption(new Option('--init <method>', 'centroid initialization').argParser(oneOf('--init', CLUSTER_INITS)).default(CLUSTER_DEFAULTS.init))
+        .addOption(choiceOption('--init <method>', 'centroid initialization', CLUSTER_INITS).default(CLUSTER_DEFAULTS.init))
         .option('--preserve-sparsity', 'keep zero (pruned) weights at exactly zero with a fixed zero centroid')
         .option('--epochs <n>', 'centroid fine-tuning epochs (0: k-means only)', nonNegativeInt('--epochs'), CLUSTER_FINE_TUNE_DEFAULTS.epochs)
         .option('--lr <x>', 'Adam learning rate, cosine-decayed', positiveNumber('--lr'), CLUSTER_FINE_TUNE_DEFAULTS.learningRate)
         .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
-        .option('--out <dir>', 'output directory (default: out/<model>-c<clusters>)')
+        .addOption(optionWithDefaultText('--out <dir>', 'output directory', 'out/<model>-c<clusters>'))
         .option('--force', 'replace a non-empty --out directory')),
     async (_args, flags) => {
+      const { describeData, requireTrainingData } = await import('../pipeline/training-data.js');
+      const { saveModel } = await import('../models/io.js');
+      const { openLayersModel } = await import('../pipeline/open-model.js');
+      const { clusterAndFineTune } = await import('../clustering/index.js');
       const options: ClusterFineTuneOptions = {
         clusters: flags.clusters,
         init: flags.init,
@@ -77,7 +78,8 @@ export function register(program: Command): void {
         result.report.weights.map((w) => [w.layer, w.indices.length, w.codebook.length, Math.ceil(Math.log2(w.codebook.length)), result.distinctValuesPerLayer[w.layer] ?? null]),
       );
       const bytes = await saveModel(result.model, out, { force: flags.force });
-      log(`test accuracy ${pct(result.testAccuracyBefore!)}% → ${pct(result.testAccuracyAfter!)}% after ${result.epochs} epoch(s); saved ${bytes.toLocaleString('en-US')} bytes to ${out}`);
+      printResult(`test accuracy ${pct(result.testAccuracyBefore!)}% → ${pct(result.testAccuracyAfter!)}% after ${result.epochs} epoch${result.epochs === 1 ? '' : 's'}; saved ${bytes.toLocaleString('en-US')} bytes to ${out}`);
+      warnOnAccuracyDrop(result.testAccuracyBefore, result.testAccuracyAfter, 'try more --clusters or more fine-tuning --epochs');
       return {
         command: 'cluster',
         model: flags.model,
@@ -96,5 +98,6 @@ export function register(program: Command): void {
         out,
       };
     },
+    { table: true, trains: true, model: 'trained model: directory, model.json, URL, .snn' },
   );
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,6 +8,7 @@ import { lenet300 } from '../models/lenet.js';
 import { saveModel } from '../models/io.js';
 import { loadSnnModel } from '../models/snn-model.js';
 import { runCli } from './run-cli.test-util.js';
+import { recipeFromFlags } from './compress.js';
 
 let dir: string;
 let modelDir: string;
@@ -41,6 +42,60 @@ describe('smallnets compress', () => {
     expect(zeros / kernel.length).toBeGreaterThan(0.9);
     const y = model.predict(tf.zeros([1, 28, 28, 1])) as tf.Tensor;
     expect(y.shape).toEqual([1, 10]);
+  });
+
+  it('a flag overrides only its own stage of the default recipe, and the recipe is the first line', async () => {
+    expect(recipeFromFlags({ prune: 0.5, huffman: true })).toMatchObject({ prune: 0.5, clusters: { conv: 16, dense: 8 }, bits: null });
+    expect(recipeFromFlags({ bits: 4, huffman: true })).toMatchObject({ prune: 0.92, clusters: null, bits: 4 });
+    expect(recipeFromFlags({ clusters: 'none', huffman: true })).toMatchObject({ prune: 0.92, clusters: null, bits: null });
+    expect(recipeFromFlags({ prune: 0, clusters: 'dense:4', huffman: false })).toMatchObject({ prune: null, clusters: { dense: 4 }, huffman: false });
+    const out = path.join(dir, 'p50.snn');
+    const r = await runCli(['compress', '--model', modelDir, '--data', 'none', '--prune', '0.5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe(`recipe: prune 50% (global magnitude, no retraining) → cluster conv:16, dense:8 (no centroid fine-tuning) → Huffman → ${out}`);
+  });
+
+  it("an input's zeros are kept: --prune 0 clusters around them, a --prune below the input's sparsity skips pruning", async () => {
+    // A 90%-sparse input, as `smallnets prune` would leave it.
+    const sparse = lenet300(2);
+    for (const layer of sparse.layers) {
+      const weights = layer.getWeights();
+      if (weights.length === 0) continue;
+      const kernel = weights[0]!.dataSync() as Float32Array;
+      weights[0] = tf.tensor(kernel.map((v, i) => (i % 10 === 0 ? v : 0)), weights[0]!.shape);
+      layer.setWeights(weights);
+    }
+    const sparseDir = path.join(dir, 'sparse300');
+    await saveModel(sparse, sparseDir);
+    const zerosBefore = (name: string) => sparse.getLayer(name).getWeights()[0]!.dataSync();
+    for (const [flags, note] of [[['--prune', '0'], /no pruning/], [['--prune', '0.5'], /already 90% sparse .*pruning skipped/]] as const) {
+      const out = path.join(dir, `kept-${flags[1]}.snn`);
+      const r = await runCli(['compress', '--model', sparseDir, '--data', 'none', ...flags, '--clusters', 'dense:8', '--out', out, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(note);
+      const model = await loadSnnModel(out);
+      for (const name of ['fc1', 'fc2', 'fc3']) {
+        const before = zerosBefore(name);
+        const after = model.getLayer(name).getWeights()[0]!.dataSync();
+        const lost = Array.from(before).filter((v, i) => v === 0 && after[i] !== 0).length;
+        expect(lost, `${name} ${flags.join(' ')}`).toBe(0);
+      }
+      const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      const fc1 = result.layers.find((l: { name: string }) => l.name === 'fc1/kernel');
+      expect(fc1.nonzero).toBeLessThanOrEqual(fc1.params / 10); // the table counts real nonzeros
+    }
+  });
+
+  it('decompress detects by content: a directory is named as a TF.js model, a renamed .snn still decodes', async () => {
+    const dirInput = await runCli(['decompress', modelDir, '--out', path.join(dir, 'never-dc')]);
+    expect(dirInput.code).toBe(2);
+    expect(dirInput.stderr.trim()).toBe(`smallnets: ${modelDir} is a TF.js model, not a .snn file; decompress turns .snn files into TF.js (to convert other formats, use export)`);
+    const snn = path.join(dir, 'l300.snn');
+    const renamed = path.join(dir, 'renamed.onnx');
+    await writeFile(renamed, await readFile(snn));
+    const r = await runCli(['decompress', renamed, '--out', path.join(dir, 'dc')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/266,610 params/);
   });
 
   it('bad flags are usage errors (exit 2) and nothing is written', async () => {

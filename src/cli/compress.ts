@@ -1,18 +1,18 @@
 /** `smallnets compress`: prune → cluster (or quantize) → Huffman into a .snn file, with a per-stage table. */
-import type { Command } from 'commander';
-import { addCommand } from './command.js';
-import { numberInRange, oneOf, positiveInt, nonNegativeInt } from './options.js';
+import { Option, type Command } from 'commander';
+import { addCommand, examples } from './command.js';
+import { numberInRange, optionWithDefaultText, positiveInt, nonNegativeInt } from './options.js';
 import { UsageError } from '../errors.js';
-import { log, printTable } from './output.js';
-import { openLayersModel } from '../pipeline/open-model.js';
+import { log, printResult, printTable, warnOnAccuracyDrop } from './output.js';
 import { checkOutFile, writeFileAtomic } from '../models/atomic-write.js';
-import { compress, DEFAULT_RECIPE, type CompressOptions } from '../pipeline/compress.js';
-import { describeData, trainingDataFor } from '../pipeline/training-data.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
-import { parseClusterSpec } from '../clustering/index.js';
+import { describeRecipe, DEFAULT_RECIPE, type CompressOptions } from '../pipeline/compress-recipe.js';
+import { parseClusterSpec } from '../clustering/spec.js';
 
 interface CompressFlags extends DataFlags {
   model: string;
+  sparsity?: number;
+  /** The old name of --sparsity, still accepted. */
   prune?: number;
   clusters?: string;
   bits?: number;
@@ -28,23 +28,31 @@ export function register(program: Command): void {
     program,
     'compress',
     (cmd) =>
-      addDataFlags(cmd
+      addDataFlags(examples(cmd, [
+        'compress out/lenet5 --out out/lenet5.snn',
+        'compress out/lenet5 --sparsity 0.9 --out out/lenet5-p90.snn',
+        'compress out/lenet5 --bits 4 --out out/lenet5-int4.snn',
+      ])
         .description('Deep Compression: prune + retrain, cluster + fine-tune centroids (or quantize), Huffman-code, write a .snn file')
-        .requiredOption('--model <path>', 'TF.js LayersModel directory or model.json (converter-quantized weights too)')
-        .option('--prune <sparsity>', `fraction of kernel weights to zero (default recipe: ${DEFAULT_RECIPE.prune})`, numberInRange('--prune', 0, 1))
-        .option('--clusters <spec>', 'k-means clusters per layer kind or name, e.g. 16 or conv:16,dense:4 (default recipe: conv:16,dense:8)')
+        .addOption(optionWithDefaultText('--sparsity <x>', 'fraction of kernel weights to zero, as prune --sparsity (0: no pruning; the input\'s zeros are always kept)', String(DEFAULT_RECIPE.prune), numberInRange('--sparsity', 0, 1)))
+        .addOption(new Option('--prune <x>', 'old name of --sparsity').argParser(numberInRange('--prune', 0, 1)).hideHelp())
+        .addOption(optionWithDefaultText('--clusters <spec>', 'k-means clusters per layer kind or name, e.g. 16 or conv:16,dense:4; none: no clustering', 'conv:16,dense:8'))
         .option('--bits <b>', 'affine quantization bits (2–8) instead of clustering', positiveInt('--bits'))
         .option('--no-huffman', 'store index and gap streams at fixed width')
-        .option('--epochs <n>', `retraining epochs after pruning (default ${DEFAULT_RECIPE.pruneEpochs})`, positiveInt('--epochs'))
-        .option('--fine-tune-epochs <n>', `epochs of centroid fine-tuning / QAT (default ${DEFAULT_RECIPE.fineTuneEpochs})`, nonNegativeInt('--fine-tune-epochs'))
+        .addOption(optionWithDefaultText('--epochs <n>', 'retraining epochs after pruning', String(DEFAULT_RECIPE.pruneEpochs), positiveInt('--epochs')))
+        .addOption(optionWithDefaultText('--fine-tune-epochs <n>', 'epochs of centroid fine-tuning / QAT', String(DEFAULT_RECIPE.fineTuneEpochs), nonNegativeInt('--fine-tune-epochs')))
         .requiredOption('--out <file>', 'output .snn file')
         .option('--force', 'replace an existing --out file'), { none: true, what: 'data to retrain and measure on' }),
     async (_args, flags) => {
+      const { openLayersModel } = await import('../pipeline/open-model.js');
+      const { compress } = await import('../pipeline/compress.js');
+      const { describeData, trainingDataFor } = await import('../pipeline/training-data.js');
       if (!flags.out.endsWith('.snn')) throw new UsageError(`--out must name a .snn file, got ${JSON.stringify(flags.out)}`);
       await checkOutFile(flags.out, flags.force);
       const options = recipeFromFlags(flags);
       const model = (await openLayersModel(flags.model)).layers;
       const data = await trainingDataFor(model, flags.data, dataOptions(flags));
+      log(`recipe: ${describeRecipe(options, !data)} → ${flags.out}`);
       if (!data) log('no training data (--data none): compression is data-free, without retraining or fine-tuning');
       const result = await compress(model, { ...options, seed: flags.seed ?? options.seed }, data);
       for (const line of result.notes) log(line);
@@ -60,8 +68,9 @@ export function register(program: Command): void {
         ],
       );
       const acc = (a: number | null) => (a === null ? 'n/a' : `${(a * 100).toFixed(2)}%`);
-      log(`${flags.out}: ${sizes.bytesCompressed.toLocaleString('en-US')} bytes, ${(sizes.bytesOriginal / sizes.bytesCompressed).toFixed(1)}× smaller than fp32 weights ` +
+      printResult(`${flags.out}: ${sizes.bytesCompressed.toLocaleString('en-US')} bytes, ${(sizes.bytesOriginal / sizes.bytesCompressed).toFixed(1)}× smaller than fp32 weights ` +
         `(gzip of fp32: ${(sizes.bytesOriginal / sizes.bytesGzipFp32).toFixed(2)}×); test accuracy ${acc(result.testAccuracyBefore)} → ${acc(result.testAccuracyAfter)}`);
+      warnOnAccuracyDrop(result.testAccuracyBefore, result.testAccuracyAfter, 'try a lower --sparsity, more --clusters or --bits, or more --epochs');
       return {
         command: 'compress',
         bytesOriginal: sizes.bytesOriginal,
@@ -75,17 +84,28 @@ export function register(program: Command): void {
         out: flags.out,
       };
     },
+    { table: true, trains: true, model: 'trained model: directory, model.json, URL, .snn (converter-quantized weights too)' },
   );
 }
 
-function recipeFromFlags(flags: CompressFlags): CompressOptions {
-  const anyTechnique = flags.prune !== undefined || flags.clusters !== undefined || flags.bits !== undefined;
+/**
+ * The default recipe with each given flag replacing its own stage only: `--sparsity 0.5` keeps the
+ * clustering, `--bits 4` replaces clustering by quantization, `--clusters none` / `--sparsity 0`
+ * drop a stage.
+ */
+export function recipeFromFlags(flags: Pick<CompressFlags, 'sparsity' | 'prune' | 'clusters' | 'bits' | 'huffman' | 'epochs' | 'fineTuneEpochs'>): CompressOptions {
+  const sparsity = flags.sparsity ?? flags.prune;
   if (flags.bits !== undefined && (flags.bits < 2 || flags.bits > 8)) throw new UsageError(`--bits must be an integer in [2, 8], got ${flags.bits}`);
-  if (flags.bits !== undefined && flags.clusters !== undefined) throw new UsageError('choose either --clusters or --bits, not both');
+  const clustersGiven = flags.clusters !== undefined && flags.clusters !== 'none';
+  if (flags.bits !== undefined && clustersGiven) throw new UsageError('choose either --clusters or --bits, not both');
+  let clusters: CompressOptions['clusters'];
+  if (flags.clusters === 'none' || flags.bits !== undefined) clusters = null;
+  else if (flags.clusters !== undefined) clusters = parseClusterSpec(flags.clusters);
+  else clusters = DEFAULT_RECIPE.clusters;
   return {
     ...DEFAULT_RECIPE,
-    prune: anyTechnique ? (flags.prune ?? null) : DEFAULT_RECIPE.prune,
-    clusters: anyTechnique ? (flags.clusters !== undefined ? parseClusterSpec(flags.clusters) : null) : DEFAULT_RECIPE.clusters,
+    prune: sparsity === undefined ? DEFAULT_RECIPE.prune : sparsity > 0 ? sparsity : null,
+    clusters,
     bits: flags.bits ?? null,
     huffman: flags.huffman,
     pruneEpochs: flags.epochs ?? DEFAULT_RECIPE.pruneEpochs,

@@ -6,6 +6,11 @@
 const FLAG_OF: Readonly<Record<string, string>> = {
   learningRate: '--lr',
   maxShift: '--shift',
+  // One name per concept across commands: compress's pruning fraction is --sparsity as in prune;
+  // distillation's loss weight is --teacher-weight (MobileNet's α is the width multiplier).
+  prune: '--sparsity',
+  alpha: '--teacher-weight',
+  pruneEpochs: '--epochs',
 };
 
 /** The CLI flag for a library option name: the table, else `--` + kebab-case. */

@@ -27,6 +27,10 @@ describe('smallnets CLI conventions', () => {
     [['train', 'lenet5', '--batch-size', '2.5'], /--batch-size must be a positive integer, got "2.5"/],
     [['train', 'lenet5', '--no-such-flag'], /unknown option '--no-such-flag'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['trian'], /unknown command 'trian' \(Did you mean train\?\)/],
+    [['train', 'lenet5', '--epoch', '2'], /unknown option '--epoch' \(Did you mean --epochs\?\)/],
+    [['summary', 'lenet5', '--backend', 'gpu'], /--backend must be one of wasm, cpu, got "gpu"/],
+    [['summary', 'lenet5', '--format', 'xml'], /--format must be one of table, markdown, csv, got "xml"/],
   ];
   for (const [argv, message] of usageErrors) {
     it(`usage error: ${argv.join(' ')} → exit 2, one line`, async () => {
@@ -37,6 +41,31 @@ describe('smallnets CLI conventions', () => {
       expect(r.stdout).toBe('');
     });
   }
+
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('--help marks required options, lists choices and shows defaults in one style', async () => {
+    const r = await runCli(['quantize', '--help']);
+    expect(r.stdout).toMatch(/--bits <n>\s+weight bits[^\n]*\(required\)/);
+    expect(r.stdout).toMatch(/--range <method>.*minmax\s+\(choices: minmax, mse; default: mse\)/);
+    expect(r.stdout).toMatch(/--backend <name>\s+TF\.js backend \(choices: wasm, cpu; default: wasm\)/);
+    expect(r.stdout).not.toMatch(/\(default \d/); // never "(default 10)" without the colon
+  });
+
+  it('every command has --help with at least one example', async () => {
+    const top = await runCli(['--help']);
+    const names = [...top.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+    expect(names.length).toBeGreaterThanOrEqual(13);
+    for (const name of names) {
+      const r = await runCli([name, '--help']);
+      expect(r.code, name).toBe(0);
+      expect(r.stdout, name).toMatch(new RegExp(`Examples:\\n  \\$ smallnets ${name}\\b`));
+    }
+  });
 
   it('an existing non-empty --out without --force is refused before training, nothing written', async () => {
     const out = path.join(dir, 'busy');
@@ -72,5 +101,47 @@ describe('smallnets CLI conventions', () => {
     const e = await runCli(['evaluate', out, '--json']);
     expect(e.code).toBe(0);
     expect(JSON.parse(e.stdout.trim().split('\n').pop()!)).toMatchObject({ command: 'evaluate', testAccuracy: result.testAccuracy });
+    // Streams: with --json stdout is exactly the JSON line; without, the result is on stdout (`> acc.txt` keeps it).
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(e.stdout.trim().split('\n')).toHaveLength(1);
+    const plain = await runCli(['evaluate', out]);
+    expect(plain.stdout).toMatch(/test accuracy \d+\.\d\d% on 2,000 digits/);
+    expect(plain.stderr).not.toMatch(/test accuracy/);
+  });
+});
+
+describe('one grammar', () => {
+  it('the model is the first argument of every command that reads one; --model is an alias', async () => {
+    const { takeModel } = await import('./command.js');
+    expect(takeModel(['out/lenet5', 'a.png'], undefined)).toEqual({ model: 'out/lenet5', rest: ['a.png'] });
+    expect(takeModel(['a.png', 'b.png'], 'out/lenet5')).toEqual({ model: 'out/lenet5', rest: ['a.png', 'b.png'] });
+    expect(() => takeModel([], undefined)).toThrow(/missing model/);
+    for (const name of ['evaluate', 'summary', 'compress', 'decompress', 'export', 'prune', 'sensitivity', 'restructure', 'predict', 'quantize', 'cluster']) {
+      const help = (await runCli([name, '--help'])).stdout;
+      expect(help, name).toMatch(new RegExp(`^Usage: smallnets ${name} \\[options\\] \\[model\\]`, 'm'));
+      expect(help, name).toMatch(/--model <path>/);
+    }
+  });
+
+  it('one name per concept: compress --sparsity as prune, restructure --teacher-weight beside --width (old names still parse)', async () => {
+    const { recipeFromFlags } = await import('./compress.js');
+    expect(recipeFromFlags({ sparsity: 0.5, huffman: true }).prune).toBe(0.5);
+    expect(recipeFromFlags({ prune: 0.6, huffman: true }).prune).toBe(0.6);
+    expect((await runCli(['compress', '--help'])).stdout).toMatch(/--sparsity <x>/);
+    const restructure = (await runCli(['restructure', '--help'])).stdout;
+    expect(restructure).toMatch(/--teacher-weight <w>/);
+    expect(restructure).not.toMatch(/--alpha/);
+    const { defaultOut } = await import('./prune.js');
+    expect(defaultOut('out/lenet5', { kind: 'unstructured' }, 0.92)).toBe('out/lenet5-p92');
+    expect(defaultOut('out/lenet5', { kind: 'nm', n: 2, m: 4 }, undefined)).toBe('out/lenet5-2of4');
+  });
+});
+
+describe('accuracy drop warning', () => {
+  it('warns only beyond 2 points, and only when both accuracies are known', async () => {
+    const { accuracyDropWarning } = await import('./output.js');
+    expect(accuracyDropWarning(0.9635, 0.4235, 'hint')).toBe('test accuracy fell 54.00 points (96.35% → 42.35%), more than 2; hint');
+    expect(accuracyDropWarning(0.9635, 0.945, 'hint')).toBeUndefined();
+    expect(accuracyDropWarning(null, 0.1, 'hint')).toBeUndefined();
   });
 });

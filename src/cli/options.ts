@@ -2,6 +2,7 @@
  * Flag parsers shared by every command. Each throws UsageError naming the flag and the bad value,
  * so a typo is one line and exit code 2, before any work starts.
  */
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 
 export function positiveInt(flag: string): (value: string) => number {
@@ -59,4 +60,24 @@ export interface CommonOptions {
   seed?: number;
   debug?: boolean;
   backend?: 'wasm' | 'cpu';
+}
+
+/**
+ * An option with a fixed set of values: --help lists them ("choices: …") and a bad value fails with
+ * our one-line message ("--init must be one of …, got …") rather than commander's.
+ */
+export function choiceOption<T extends string>(flags: string, description: string, allowed: readonly T[]): Option {
+  const flag = flags.split(/[ ,]/).find((f) => f.startsWith('--'))!;
+  return new Option(flags, description).choices(allowed).argParser(oneOf(flag, allowed));
+}
+
+/**
+ * An option whose default is not a fixed value (it depends on other flags or the model), shown as
+ * "(default: text)" like commander's fixed defaults.
+ */
+export function optionWithDefaultText(flags: string, description: string, text: string, parse?: (value: string) => unknown): Option {
+  const option = new Option(flags, description);
+  if (parse) option.argParser(parse);
+  option.defaultValueDescription = text;
+  return option;
 }

@@ -144,3 +144,32 @@ describe('smallnets predict', () => {
     }
   });
 });
+
+describe('the shipped digits (examples/digits)', () => {
+  const digitsDir = new URL('../../examples/digits/', import.meta.url).pathname;
+
+  it('are real MNIST test digits, white on black, and a trained LeNet reads them — also inverted (black on white)', async () => {
+    const trained = path.join(dir, 'lenet300');
+    expect((await runCli(['train', 'lenet300', '--epochs', '2', '--out', trained])).code).toBe(0);
+    const paths = Array.from({ length: 10 }, (_, d) => path.join(digitsDir, `${d}.png`));
+    const inverted: string[] = [];
+    for (const [d, file] of paths.entries()) {
+      const { PNG } = await import('pngjs');
+      const png = PNG.sync.read(await readFile(file));
+      expect([png.width, png.height]).toEqual([28, 28]);
+      const gray = Uint8Array.from({ length: 28 * 28 }, (_, i) => png.data[i * 4]!);
+      expect(gray[0]).toBe(0); // black background, as in MNIST
+      inverted.push(path.join(dir, `inverted-${d}.png`));
+      await writeFile(inverted[d]!, rawPng(28, 28, 0, gray.map((v) => 255 - v)));
+    }
+    const asShipped = await runCli(['predict', ...paths, '--model', trained, '--top', '1', '--json']);
+    expect(asShipped.code, asShipped.stderr).toBe(0);
+    const best = parse(asShipped.stdout).predictions.map((p) => p.top[0]!.index);
+    expect(best.filter((b, d) => b === d).length).toBeGreaterThanOrEqual(9);
+    expect(asShipped.stderr).not.toMatch(/inverted/);
+    const flipped = await runCli(['predict', ...inverted, '--model', trained, '--top', '1', '--json']);
+    expect(flipped.code, flipped.stderr).toBe(0);
+    expect(parse(flipped.stdout).predictions.map((p) => p.top[0]!.index)).toEqual(best);
+    expect(flipped.stderr).toMatch(/inverted-7\.png has a light background; inverted to white-on-black/);
+  }, 240_000);
+});

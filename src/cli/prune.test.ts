@@ -60,7 +60,7 @@ describe('smallnets prune: bad flags exit 2 with one line, before any work', () 
     ['unknown granularity', () => ['prune', '--model', lenet300Dir, '--sparsity', '0.9', '--granularity', 'rows'], /unknown granularity "rows"/],
     ['unknown schedule', () => ['prune', '--model', lenet300Dir, '--sparsity', '0.9', '--schedule', 'cosine'], /--schedule must be one of polynomial, constant/],
     ['epochs 0', () => ['prune', '--model', lenet300Dir, '--sparsity', '0.9', '--epochs', '0'], /--epochs must be a positive integer/],
-    ['missing --model', () => ['prune', '--sparsity', '0.9'], /required option '--model <dir>'/],
+    ['missing model', () => ['prune', '--sparsity', '0.9'], /missing model: give it as the first argument \(or --model\)/],
     ['missing --sparsity', () => ['prune', '--model', lenet300Dir, '--out', out()], /--sparsity is required for unstructured pruning/],
     ['sparsity that 2:4 cannot have', () => ['prune', '--model', lenet5Dir, '--granularity', '2:4', '--sparsity', '0.9', '--out', out()], /does not apply to 2:4/],
     ['--global with filters', () => ['prune', '--model', lenet5Dir, '--granularity', 'filters', '--sparsity', '0.5', '--global', '--out', out()], /global thresholds apply to unstructured pruning only/],
@@ -101,5 +101,22 @@ describe('smallnets prune: a short real run', () => {
     expect(Object.keys(result.layers[0]).sort()).toEqual(['name', 'nonzero', 'params', 'sparsity']);
     expect((await readdir(out)).sort()).toEqual(['model.json', 'weights.bin']);
     expect(stderr.join('')).toMatch(/sparsity %/);
+    expect(result.threads).toBe(2); // both cores: --threads defaults to 2
+  }, 60_000);
+
+  it('warns on stderr when the run ends more than 2 points below its input', async () => {
+    const trained = path.join(dir, 'trained300');
+    expect(await run(['train', 'lenet300', '--epochs', '1', '--out', trained])).toBe(0);
+    const code = await run(['prune', '--model', trained, '--sparsity', '0.995', '--schedule', 'constant', '--epochs', '1', '--lr', '1e-5', '--out', path.join(dir, 'over-pruned')]);
+    expect(code).toBe(0);
+    expect(stderr.join('')).toMatch(/^warning: test accuracy fell \d+\.\d\d points \(\d+\.\d\d% → \d+\.\d\d%\), more than 2; try more --epochs/m);
+  }, 60_000);
+
+  it('sensitivity reports progress on stderr while it measures', async () => {
+    expect(await run(['sensitivity', '--model', lenet300Dir, '--sparsities', '0.5,0.9'])).toBe(0);
+    const lines = stderr.join('').split('\n').filter((l) => l.startsWith('sensitivity '));
+    expect(lines).toHaveLength(6); // 3 layers × 2 sparsities
+    expect(lines[0]).toMatch(/^sensitivity 1\/6: fc1 at 50%: \d+\.\d\d%$/);
+    expect(stdout.join('')).toMatch(/fc3/); // the table is the result: stdout
   }, 60_000);
 });

@@ -7,20 +7,17 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { addCommand } from './command.js';
+import { addCommand, examples } from './command.js';
 import { UsageError } from '../errors.js';
-import { oneOf, positiveInt, positiveNumber } from './options.js';
-import { log, printTable } from './output.js';
-import { describeData, requireTrainingData } from '../pipeline/training-data.js';
+import { choiceOption, optionWithDefaultText, positiveInt, positiveNumber } from './options.js';
+import { log, printResult, printTable, warnOnAccuracyDrop } from './output.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
-import { saveModel } from '../models/io.js';
-import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { TRAIN_DEFAULTS } from '../training/train.js';
-import {
-  DEFAULT_CALIBRATION_SAMPLES, MAX_BITS, MIN_BITS, RANGE_METHODS, quantizeAndFineTune, type QuantizeFineTuneOptions, type RangeMethod,
-} from '../quantization/index.js';
+import { TRAIN_DEFAULTS } from '../training/defaults.js';
+import { DEFAULT_CALIBRATION_SAMPLES } from '../quantization/defaults.js';
+import { MAX_BITS, MIN_BITS } from '../quantization/fake-quant.js';
+import { RANGE_METHODS, type RangeMethod } from '../quantization/ranges.js';
+import type { QuantizeFineTuneOptions } from '../quantization/index.js';
 
 interface QuantizeFlags extends DataFlags {
   model: string;
@@ -55,24 +52,30 @@ export function register(program: Command): void {
     program,
     'quantize',
     (cmd) =>
-      addDataFlags(cmd
+      addDataFlags(examples(cmd, [
+        'quantize out/lenet5 --bits 6',
+        'quantize out/lenet5 --bits 8 --ptq --out out/lenet5-ptq8',
+      ])
         .description('quantize a trained model to 2–8-bit weights (quantization-aware fine-tuning on MNIST or your image folder, or --ptq) and save it')
-        .requiredOption('--model <dir>', 'trained model directory, model.json or URL')
         .requiredOption('--bits <n>', 'weight bits, an integer in [2, 8]', bitsValue('--bits'))
         .option('--per-channel', 'one grid per output channel instead of one per tensor')
         .option('--asymmetric', 'asymmetric min/max weight grids (default: symmetric, zero point in the middle)')
-        .addOption(new Option('--range <method>', 'weight range: mse (least-error clip) or minmax').argParser(oneOf('--range', RANGE_METHODS)).default('mse'))
+        .addOption(choiceOption('--range <method>', 'weight range: mse (least-error clip) or minmax', RANGE_METHODS).default('mse'))
         .option('--activations', 'also quantize layer outputs (moving-average ranges in training, calibrated with --ptq)')
         .option('--activation-bits <n>', 'activation bits, an integer in [2, 8]', bitsValue('--activation-bits'), 8)
         .option('--ptq', 'post-training quantization: no fine-tuning')
         .option('--preserve-sparsity', 'keep zero (pruned) weights at zero while fine-tuning')
         .option('--calibration-samples <n>', 'images for --ptq --activations range calibration', positiveInt('--calibration-samples'), DEFAULT_CALIBRATION_SAMPLES)
-        .option('--epochs <n>', 'fine-tuning epochs (default: 1 at 5–8 bits, 2 at 3–4, 3 at 2)', positiveInt('--epochs'))
-        .option('--lr <x>', 'Adam learning rate, cosine-decayed (default: 1e-4 at 5–8 bits, 3e-4 at 3–4, 1e-3 at 2)', positiveNumber('--lr'))
+        .addOption(optionWithDefaultText('--epochs <n>', 'fine-tuning epochs', '1 at 5–8 bits, 2 at 3–4, 3 at 2', positiveInt('--epochs')))
+        .addOption(optionWithDefaultText('--lr <x>', 'Adam learning rate, cosine-decayed', '1e-4 at 5–8 bits, 3e-4 at 3–4, 1e-3 at 2', positiveNumber('--lr')))
         .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
-        .option('--out <dir>', 'output directory (default: out/<model>-q<bits>)')
+        .addOption(optionWithDefaultText('--out <dir>', 'output directory', 'out/<model>-q<bits>'))
         .option('--force', 'replace a non-empty --out directory')),
     async (_args, flags) => {
+      const { describeData, requireTrainingData } = await import('../pipeline/training-data.js');
+      const { saveModel } = await import('../models/io.js');
+      const { openLayersModel } = await import('../pipeline/open-model.js');
+      const { quantizeAndFineTune } = await import('../quantization/index.js');
       const options: QuantizeFineTuneOptions = {
         bits: flags.bits,
         perChannel: flags.perChannel ?? false,
@@ -100,10 +103,11 @@ export function register(program: Command): void {
         report.weights.map((w) => [w.layer, w.weight, w.bits, w.scales.length, result.distinctValuesPerLayer[w.layer] ?? null]),
       );
       const bytes = await saveModel(result.model, out, { force: flags.force });
-      log(
+      printResult(
         `test accuracy ${pct(result.testAccuracyBefore!)}% → ${pct(result.testAccuracyAfter!)}%` +
           `${config.activationBits !== null ? ` (activations quantized to ${config.activationBits} bits)` : ''}; saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
       );
+      warnOnAccuracyDrop(result.testAccuracyBefore, result.testAccuracyAfter, 'try more --bits, --per-channel, or quantization-aware training with more --epochs');
       return {
         command: 'quantize',
         model: flags.model,
@@ -124,5 +128,6 @@ export function register(program: Command): void {
         out,
       };
     },
+    { table: true, trains: true, model: 'trained model: directory, model.json, URL, .snn' },
   );
 }

@@ -4,22 +4,18 @@
  * layers, distill the result from the original on MNIST, save it, and print per-layer params and
  * MACs before/after.
  */
-import type { Command } from 'commander';
-import { addCommand } from './command.js';
+import { Option, type Command } from 'commander';
+import { addCommand, examples } from './command.js';
 import { UsageError } from '../errors.js';
-import { nonNegativeInt, numberInRange, positiveInt, positiveNumber } from './options.js';
-import { log, note, printTable } from './output.js';
-import { describeData, trainingDataFor } from '../pipeline/training-data.js';
+import { nonNegativeInt, numberInRange, optionWithDefaultText, positiveInt, positiveNumber } from './options.js';
+import { note, printResult, printTable, warnOnAccuracyDrop } from './output.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
-import { saveModel } from '../models/io.js';
-import { openLayersModel } from '../pipeline/open-model.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { TRAIN_DEFAULTS } from '../training/train.js';
-import { COMPARISON_HEAD, comparisonRows } from '../restructure/compare.js';
-import { DISTILL_DEFAULTS } from '../restructure/distill.js';
 import type { Intermediate } from '../restructure/factorize.js';
-import { restructureAndDistill, type RestructureOptions } from '../restructure/recipe.js';
 import { parseSelection, type LayerSelection } from '../restructure/select.js';
+import { TRAIN_DEFAULTS } from '../training/defaults.js';
+import { DISTILL_DEFAULTS } from '../restructure/distill-defaults.js';
+import type { RestructureOptions } from '../restructure/recipe.js';
 
 interface RestructureFlags extends DataFlags {
   model: string;
@@ -32,7 +28,9 @@ interface RestructureFlags extends DataFlags {
   lr: number;
   batchSize: number;
   temperature: number;
-  alpha: number;
+  teacherWeight: number;
+  /** The old name of --teacher-weight, still accepted. */
+  alpha?: number;
   shift: number;
   trainImages?: number;
   out: string;
@@ -64,24 +62,32 @@ export function register(program: Command): void {
     program,
     'restructure',
     (cmd) =>
-      addDataFlags(cmd
+      addDataFlags(examples(cmd, [
+        'restructure out/lenet5 --separable all --depth-multiplier 2 --out out/lenet5-sep',
+        'restructure out/lenet5 --width 0.5 --out out/lenet5-half',
+      ])
         .description('make convs separable or stacked 3×3 and/or thinner, distill from the original (MNIST or your image folder), save')
-        .requiredOption('--model <dir>', 'TF.js model directory, model.json or URL')
         .option('--separable <layers>', "Conv2D layers to make depthwise-separable: 'all' (a conv reading one channel stays full unless --depth-multiplier > 1) or comma-separated names", selection('--separable'))
         .option('--factorize <layers>', "k×k Conv2D layers to replace by stacked 3×3s: 'all' or comma-separated names", selection('--factorize'))
         .option('--width <alpha>', 'width multiplier for hidden layers, in (0, 1]', widthValue)
-        .option('--intermediate <n>', 'channels between stacked 3×3s: min (default), output, input or a number', intermediateValue)
+        .addOption(optionWithDefaultText('--intermediate <n>', 'channels between stacked 3×3s: min, output, input or a number', 'min', intermediateValue))
         .option('--depth-multiplier <n>', 'depthwise filters per input channel of separable layers', positiveInt('--depth-multiplier'))
         .option('--epochs <n>', 'distillation epochs (0: no training)', nonNegativeInt('--epochs'), DISTILL_DEFAULTS.epochs)
         .option('--lr <x>', 'Adam learning rate (cosine decay)', positiveNumber('--lr'), DISTILL_DEFAULTS.learningRate)
         .option('--batch-size <n>', 'images per step', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
         .option('--temperature <T>', 'distillation temperature', positiveNumber('--temperature'), DISTILL_DEFAULTS.temperature)
-        .option('--alpha <a>', 'weight of the teacher (soft) loss, in [0, 1]', numberInRange('--alpha', 0, 1, true), DISTILL_DEFAULTS.alpha)
+        .option('--teacher-weight <w>', 'distillation: weight of the teacher (soft) loss, in [0, 1]; the labels get the rest', numberInRange('--teacher-weight', 0, 1, true), DISTILL_DEFAULTS.alpha)
+        .addOption(new Option('--alpha <w>', 'old name of --teacher-weight').argParser(numberInRange('--alpha', 0, 1, true)).hideHelp())
         .option('--shift <px>', 'random shifts of up to N pixels while distilling (0: none)', nonNegativeInt('--shift'), DISTILL_DEFAULTS.maxShift)
         .option('--train-images <n>', 'distill on the first N training digits only (quick runs)', positiveInt('--train-images'))
         .requiredOption('--out <dir>', 'output directory for the restructured model')
         .option('--force', 'replace a non-empty --out directory'), { none: true, what: 'data to distill on' }),
     async (_args, flags) => {
+      const { describeData, trainingDataFor } = await import('../pipeline/training-data.js');
+      const { saveModel } = await import('../models/io.js');
+      const { openLayersModel } = await import('../pipeline/open-model.js');
+      const { COMPARISON_HEAD, comparisonRows } = await import('../restructure/compare.js');
+      const { restructureAndDistill } = await import('../restructure/recipe.js');
       await checkOutDir(flags.out, flags.force);
       const options: RestructureOptions = {
         ...(flags.separable === undefined ? {} : { separable: flags.separable }),
@@ -95,7 +101,7 @@ export function register(program: Command): void {
         learningRate: flags.lr,
         batchSize: flags.batchSize,
         temperature: flags.temperature,
-        alpha: flags.alpha,
+        alpha: flags.alpha ?? flags.teacherWeight,
         maxShift: flags.shift,
         log: note,
       };
@@ -105,13 +111,14 @@ export function register(program: Command): void {
       const { comparison, model: student } = result;
       printTable(COMPARISON_HEAD, comparisonRows(comparison));
       await saveModel(student, flags.out, { force: flags.force });
-      log(
+      printResult(
         `${flags.model} → ${flags.out}: ${comparison.paramsBefore.toLocaleString('en-US')} → ${comparison.paramsAfter.toLocaleString('en-US')} params, ` +
           `${comparison.macsBefore.toLocaleString('en-US')} → ${comparison.macsAfter.toLocaleString('en-US')} MACs, ` +
           `test accuracy ${percent(result.testAccuracyBefore)} → ${percent(result.testAccuracyAfter)}`,
       );
       teacher.dispose();
       student.dispose();
+      warnOnAccuracyDrop(result.testAccuracyBefore, result.testAccuracyAfter, 'try more distillation --epochs or a larger --width');
       return {
         command: 'restructure',
         paramsBefore: comparison.paramsBefore,
@@ -124,5 +131,6 @@ export function register(program: Command): void {
         out: flags.out,
       };
     },
+    { table: true, trains: true, model: 'trained model: directory, model.json, URL, .snn' },
   );
 }

@@ -4,9 +4,9 @@
  * JSON line, printed as soon as the server listens, so a script can read the port it got).
  */
 import type { Command } from 'commander';
-import { startWebServer } from '../web/server.js';
 import { emitJson, log } from './output.js';
 import { nonNegativeInt } from './options.js';
+import { examples } from './command.js';
 
 interface ServeFlags {
   port: number;
@@ -29,8 +29,10 @@ function untilStopped(): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('serve')
+  examples(program.command('serve'), [
+    'serve --open',
+    'serve --model out/lenet5 --model out/lenet5.snn --port 0 --json',
+  ])
     .description('open the web playground: play with a filter, see what a network learned, draw a digit, compare trade-offs')
     .option('--port <n>', 'port to listen on (0 picks a free one)', nonNegativeInt('--port'), 8080)
     .option('--host <address>', 'interface to bind (0.0.0.0 lets a phone on your network open it)', '127.0.0.1')
@@ -49,6 +51,7 @@ Examples:
   $ smallnets serve --port 0 --json                          # any free port; the URL as JSON`,
     )
     .action(async (flags: ServeFlags) => {
+      const { startWebServer } = await import('../web/server.js');
       const server = await startWebServer({ port: flags.port, host: flags.host, models: flags.model, explorations: flags.exploration });
       if (flags.json) emitJson({ command: 'serve', url: server.url, ...server.index });
       else process.stdout.write(`${server.url}\n`);

@@ -3,16 +3,13 @@
  * folder, with as many outputs as it has classes) and save it. A thin layer over `fitAndEvaluate`.
  */
 import type { Command } from 'commander';
-import { addCommand } from './command.js';
-import { positiveInt, positiveNumber, nonNegativeInt, oneOf } from './options.js';
-import { LENET_NAMES, LENET_RECIPES, buildLeNet, type LeNetName } from '../models/lenet.js';
-import { TRAIN_DEFAULTS } from '../training/train.js';
-import { fitAndEvaluate } from '../training/fit.js';
-import { saveModel } from '../models/io.js';
+import { addCommand, examples } from './command.js';
+import { positiveInt, positiveNumber, nonNegativeInt, oneOf, optionWithDefaultText } from './options.js';
+import { LENET_NAMES, type LeNetName } from '../models/lenet-names.js';
+import { TRAIN_DEFAULTS } from '../training/defaults.js';
 import { checkOutDir } from '../models/atomic-write.js';
-import { describeData, loadData } from '../pipeline/training-data.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
-import { log } from './output.js';
+import { printResult } from './output.js';
 
 interface TrainFlags extends DataFlags {
   epochs: number;
@@ -33,17 +30,23 @@ export function register(program: Command): void {
     program,
     'train',
     (cmd) =>
-      addDataFlags(cmd
+      addDataFlags(examples(cmd, [
+        'train lenet5 --out out/lenet5',
+        'train lenet300 --epochs 5 --json',
+      ])
         .description('train a LeNet on the fixed 8,000/2,000 MNIST split (or your image folder) and save it (TF.js LayersModel)')
         .argument('<model>', `model to train: ${LENET_NAMES.join(' | ')}`, oneOf('model', LENET_NAMES))
         .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), DEFAULT_EPOCHS)
-        .option('--batch-size <n>', 'images per step (default: 64)', positiveInt('--batch-size'))
-        .option('--lr <x>', 'peak Adam learning rate, cosine-decayed (default: 0.002 lenet5, 0.003 lenet300)', positiveNumber('--lr'))
+        .addOption(optionWithDefaultText('--batch-size <n>', 'images per step', '64', positiveInt('--batch-size')))
+        .addOption(optionWithDefaultText('--lr <x>', 'peak Adam learning rate, cosine-decayed', '0.002 for lenet5, 0.003 for lenet300', positiveNumber('--lr')))
         .option('--shift <pixels>', 'random training-image shifts of up to this many pixels (0 = off)', nonNegativeInt('--shift'), 1)
-        .option('--threads <n>', 'threads to train on: 2 splits each batch with a worker thread', positiveInt('--threads'), 2)
-        .option('--out <dir>', 'output directory (default: out/<model>)')
+        .addOption(optionWithDefaultText('--out <dir>', 'output directory', 'out/<model>'))
         .option('--force', 'replace a non-empty --out directory')),
     async ([name], flags) => {
+      const { LENET_RECIPES, buildLeNet } = await import('../models/lenet.js');
+      const { fitAndEvaluate } = await import('../training/fit.js');
+      const { saveModel } = await import('../models/io.js');
+      const { describeData, loadData } = await import('../pipeline/training-data.js');
       const modelName = name as LeNetName;
       const out = flags.out ?? `out/${modelName}`;
       await checkOutDir(out, flags.force);
@@ -64,7 +67,7 @@ export function register(program: Command): void {
       });
       const bytes = await saveModel(model, out, { force: flags.force });
       const measured = testAccuracy === null ? 'no validation images' : `${data.evaluatedOn} accuracy ${(testAccuracy * 100).toFixed(2)}%`;
-      log(
+      printResult(
         `${modelName}: ${model.countParams().toLocaleString('en-US')} params, ${measured}, ` +
           `${training.seconds.toFixed(1)} s (${Math.round(training.imagesPerSecond)} images/s), saved ${bytes.toLocaleString('en-US')} bytes to ${out}`,
       );
@@ -80,6 +83,7 @@ export function register(program: Command): void {
         out,
       };
     },
+    { trains: true },
   );
 }
 

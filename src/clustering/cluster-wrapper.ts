@@ -12,6 +12,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
 import { CentroidIndexMap, gatherCentroids } from './gather-centroids.js';
 import { registerSerializable } from '../graph/serializable.js';
+import { registerReplicaModule } from '../training/replica-registry.js';
 
 export interface ClusterWrapperArgs extends KernelWrapperArgs {
   clusters: number;
@@ -100,3 +101,5 @@ export class ClusterWrapper extends KernelWrapper {
   }
 }
 registerSerializable(ClusterWrapper);
+// Data-parallel workers import this module to rebuild models holding the wrapper.
+registerReplicaModule(ClusterWrapper.className, import.meta.url);

@@ -12,8 +12,10 @@ import { registerSerializable, toSerialized, type SerializedConfig } from '../gr
 import { KERNEL_LAYER_KINDS, type KernelLayerKind } from '../graph/kernel-layers.js';
 import { MAX_CLUSTERS, MIN_CLUSTERS } from './kmeans.js';
 import { CLUSTER_INITS, type ClusterInit } from './kmeans-init.js';
+import { CLUSTER_DEFAULTS, CLUSTER_FINE_TUNE_DEFAULTS, formatClusterSpec, parseClusterSpec, type ClusterSpec } from './spec.js';
 
-export type ClusterSpec = number | Record<string, number>;
+export { CLUSTER_DEFAULTS, CLUSTER_FINE_TUNE_DEFAULTS, formatClusterSpec, parseClusterSpec, type ClusterSpec };
+
 
 export interface ClusterOptions {
   clusters: ClusterSpec;
@@ -25,10 +27,7 @@ export interface ClusterOptions {
   seed?: number;
 }
 
-export const CLUSTER_DEFAULTS = { init: 'linear' as ClusterInit, preserveSparsity: false, seed: 1 };
 
-/** Centroid fine-tuning that brings LeNet-5 conv:16,dense:4 within 0.2 points (docs/quantization.md). */
-export const CLUSTER_FINE_TUNE_DEFAULTS = { epochs: 1, learningRate: 1e-4 };
 
 export function validateClusterCount(k: number, what: string): void {
   usageCheck(
@@ -41,33 +40,7 @@ export function validateInit(init: string): asserts init is ClusterInit {
   usageCheck((CLUSTER_INITS as readonly string[]).includes(init), () => `init must be one of ${CLUSTER_INITS.join(', ')}, got ${JSON.stringify(init)}`);
 }
 
-/**
- * Parse `16` or `conv:16,dense:4` (kinds or layer names) into a ClusterSpec.
- *
- * @example
- * parseClusterSpec('conv:16,dense:4'); // { conv: 16, dense: 4 }
- */
-export function parseClusterSpec(text: string): ClusterSpec {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const spec: Record<string, number> = {};
-  for (const part of trimmed.split(',')) {
-    const match = /^\s*([^:\s]+)\s*:\s*(\d+)\s*$/.exec(part);
-    if (!match) throw new UsageError(`\`clusters\` must be a number or a list like conv:16,dense:4, got ${JSON.stringify(text)}`, { option: 'clusters' });
-    spec[match[1]!] = Number(match[2]);
-  }
-  return spec;
-}
 
-/**
- * The text form of a ClusterSpec that parseClusterSpec reads back (`separator` between entries).
- *
- * @example
- * formatClusterSpec({ conv: 16, dense: 8 }); // 'conv:16,dense:8'
- */
-export function formatClusterSpec(spec: ClusterSpec, separator = ','): string {
-  return typeof spec === 'number' ? String(spec) : Object.entries(spec).map(([kind, k]) => `${kind}:${k}`).join(separator);
-}
 
 export class ClusteringConfig extends tf.serialization.Serializable {
   static className = 'SmallnetsClusteringConfig';

@@ -126,3 +126,18 @@ describe('encodePng', () => {
     expect(() => encodePng({ width: 7, height: 5, channels: 1, data: new Uint8Array(3) })).toThrow(/3 samples do not make a 7×5 image/);
   });
 });
+
+describe('digit polarity', () => {
+  it('a light border means dark ink on paper: digitImage inverts it to MNIST white-on-black', async () => {
+    const { digitImage, hasLightBackground } = await import('./image.js');
+    const dark = new Uint8Array(25).fill(0);
+    dark[12] = 255;
+    expect(hasLightBackground(dark, 5, 5)).toBe(false);
+    const paper = dark.map((v) => 255 - v);
+    expect(hasLightBackground(paper, 5, 5)).toBe(true);
+    const r = digitImage({ format: 'png', width: 5, height: 5, channels: 1, data: paper });
+    expect(r.inverted).toBe(true);
+    expect(Array.from(r.image.data)).toEqual(Array.from(dark));
+    expect(digitImage({ format: 'png', width: 5, height: 5, channels: 1, data: dark }).inverted).toBe(false);
+  });
+});

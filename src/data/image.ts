@@ -215,6 +215,34 @@ export function imageTensor(image: DecodedImage, channels: 1 | 3 = image.channel
 }
 
 /**
+ * Whether a gray image has a light background: the mean of its border pixels is above mid-gray.
+ * MNIST digits are white on black; a digit drawn or scanned dark on white has a light border.
+ */
+export function hasLightBackground(gray: Uint8Array, width: number, height: number): boolean {
+  let sum = 0;
+  let count = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (y !== 0 && y !== height - 1 && x !== 0 && x !== width - 1) continue;
+      sum += gray[y * width + x]!;
+      count++;
+    }
+  }
+  return count > 0 && sum / count > 127.5;
+}
+
+/**
+ * A digit image the way MNIST models see digits: one gray channel, white strokes on black. Images
+ * with a light background (dark ink on paper) are inverted; `inverted` says whether that happened.
+ */
+export function digitImage(image: DecodedImage): { image: DecodedImage; inverted: boolean } {
+  const gray = convertChannels(image, 1);
+  const inverted = hasLightBackground(gray, image.width, image.height);
+  const data = inverted ? gray.map((v) => 255 - v) : gray;
+  return { image: { ...image, channels: 1, data }, inverted };
+}
+
+/**
  * The image resized (bilinear, half-pixel centres as TF2 / PIL) to [height, width, channels],
  * float32 0..255. The caller disposes.
  *

@@ -13,20 +13,22 @@ import { encodeModel, snnToLayersModel, type EncodingHints } from '../models/snn
 import { compress, DEFAULT_RECIPE } from '../pipeline/compress.js';
 import { decodeSnn } from '../format/index.js';
 
-/** Pruning while fine-tuning the baseline (the `smallnets prune` defaults), then stripped. */
-function prunedVariant(name: string, variant: string, options: PruneRetrainOptions): DemoVariant {
+const plural = (n: number, what: string) => `${n} epoch${n === 1 ? '' : 's'} of ${what}`;
+
+/** Pruning while fine-tuning the baseline, then stripped; kept in `shared` under `name` for later rows. */
+function prunedVariant(name: string, variant: string, options: PruneRetrainOptions, budget: 'prune' | 'nm'): DemoVariant {
   return {
     name,
     async run(context: DemoContext) {
-      const epochs = context.quick ? 1 : PRUNE_DEFAULTS.epochs;
+      const epochs = context.epochs[budget];
       const { model: stripped, report } = await pruneAndRetrain(context.baseline, { train: context.train }, { ...options, epochs, seed: context.seed, label: name });
+      context.shared.set(name, stripped);
       const row = await measureRow(stripped, context.test, {
         variant,
         bytes: await layersModelBytes(stripped),
         energyMicrojoules: energyOf(stripped),
-        notes: `${(report.sparsity * 100).toFixed(1)}% of prunable weights zero (${epochs} epoch${epochs === 1 ? '' : 's'} of fine-tuning); dense TF.js files`,
+        notes: `${(report.sparsity * 100).toFixed(1)}% of prunable weights zero (${plural(epochs, 'fine-tuning')}); dense TF.js files`,
       });
-      stripped.dispose();
       return row;
     },
   };
@@ -37,7 +39,7 @@ function restructuredVariant(name: string, variant: string, plan: RestructurePla
   return {
     name,
     async run(context: DemoContext) {
-      const epochs = context.quick ? 1 : DISTILL_DEFAULTS.epochs;
+      const epochs = context.epochs.distill;
       // restructure() builds new layers and only reads the baseline's weights; distill() only runs it.
       const student = restructure(context.baseline, { ...plan, seed: context.seed });
       distill(student, context.baseline, context.train, { epochs, schedule: 'cosine', seed: context.seed, label: name });
@@ -47,7 +49,7 @@ function restructuredVariant(name: string, variant: string, plan: RestructurePla
         bytes: await layersModelBytes(student),
         energyMicrojoules: energyOf(student),
         notes: `MACs ${c.macsBefore.toLocaleString('en-US')} → ${c.macsAfter.toLocaleString('en-US')} ` +
-          `(${(((c.macsAfter - c.macsBefore) / c.macsBefore) * 100).toFixed(0)}%); ${epochs} epoch${epochs === 1 ? '' : 's'} distillation`,
+          `(${(((c.macsAfter - c.macsBefore) / c.macsBefore) * 100).toFixed(0)}%); ${plural(epochs, 'distillation')}`,
       });
       student.dispose();
       return row;
@@ -56,12 +58,12 @@ function restructuredVariant(name: string, variant: string, plan: RestructurePla
 }
 
 /** Quantization-aware training at `bits` (the `smallnets quantize` defaults); bytes = the .snn with affine-coded kernels. */
-function quantizedVariant(name: string, variant: string, bits: number): DemoVariant {
+function quantizedVariant(name: string, variant: string, bits: number, budget: 'qat6' | 'qat2'): DemoVariant {
   return {
     name,
     async run(context: DemoContext) {
-      const { epochs: fullEpochs, learningRate } = qatTrainingDefaults(bits);
-      const epochs = context.quick ? 1 : fullEpochs;
+      const { learningRate } = qatTrainingDefaults(bits);
+      const epochs = context.epochs[budget];
       const aware = await quantizeAware(context.baseline, { bits });
       trainModel(aware, context.train, { epochs, learningRate, schedule: 'cosine', seed: context.seed, label: name });
       const { model, report: { weights } } = await stripQuantization(aware);
@@ -72,7 +74,7 @@ function quantizedVariant(name: string, variant: string, bits: number): DemoVari
         variant,
         bytes: (await encodeModel(model, hints)).bytes.byteLength,
         energyMicrojoules: energyOf(model, integerInference(bits)),
-        notes: `${bits}-bit kernels (${2 ** bits - 1} levels, QAT ${epochs} epoch(s)); .snn affine codes, float32 biases`,
+        notes: `${bits}-bit kernels (${2 ** bits - 1} levels, ${plural(epochs, 'QAT')}); .snn affine codes, float32 biases`,
       });
       model.dispose();
       return row;
@@ -85,7 +87,7 @@ function clusteredVariant(name: string, variant: string, clusters: ClusterSpec):
   return {
     name,
     async run(context: DemoContext) {
-      const epochs = CLUSTER_FINE_TUNE_DEFAULTS.epochs;
+      const epochs = context.epochs.cluster;
       const clustered = await clusterWeights(context.baseline, { clusters, seed: context.seed });
       trainModel(clustered, context.train, { epochs, learningRate: CLUSTER_FINE_TUNE_DEFAULTS.learningRate, schedule: 'cosine', seed: context.seed, label: name });
       const { model, report: { weights } } = await stripClustering(clustered);
@@ -96,7 +98,7 @@ function clusteredVariant(name: string, variant: string, clusters: ClusterSpec):
         variant,
         bytes: (await encodeModel(model, hints)).bytes.byteLength,
         energyMicrojoules: energyOf(model, deepCompression({ clusters: 16, indexBits: 0, density: 1 })),
-        notes: `${weights.map((w) => `${w.layer} k=${w.codebook.length}`).join(', ')} (${epochs} epoch centroid fine-tuning); .snn codebook indexes`,
+        notes: `${weights.map((w) => `${w.layer} k=${w.codebook.length}`).join(', ')} (${plural(epochs, 'centroid fine-tuning')}); .snn codebook indexes`,
       });
       model.dispose();
       return row;
@@ -104,34 +106,40 @@ function clusteredVariant(name: string, variant: string, clusters: ClusterSpec):
   };
 }
 
-/** The whole Deep Compression pipeline (prune → cluster → Huffman), measured from the .snn it writes. */
-function compressedVariant(name: string, variant: string): DemoVariant {
+/**
+ * The whole Deep Compression pipeline (prune → cluster → Huffman), measured from the .snn it
+ * writes. It starts from the 92%-pruned row's model when that ran (compress keeps an input's zeros
+ * and skips pruning it already has), so the pruning is trained once for both rows.
+ */
+function compressedVariant(name: string, variant: string, prunedFrom: string): DemoVariant {
   return {
     name,
     async run(context: DemoContext) {
-      const options = context.quick ? { ...DEFAULT_RECIPE, pruneEpochs: 1, fineTuneEpochs: 1 } : DEFAULT_RECIPE;
-      const result = await compress(context.baseline, { ...options, seed: context.seed }, { train: context.train, test: context.test });
+      const reused = context.shared.get(prunedFrom);
+      const options = { ...DEFAULT_RECIPE, pruneEpochs: context.epochs.prune, fineTuneEpochs: context.epochs.compressFineTune };
+      const result = await compress(reused ?? context.baseline, { ...options, seed: context.seed }, { train: context.train, test: context.test });
       const snn = decodeSnn(result.bytes);
       const decoded = await snnToLayersModel(snn);
       const clusters = options.clusters === null ? 'none' : formatClusterSpec(options.clusters, '/');
+      const pruning = reused ? `the ${prunedFrom} row's model` : `prune ${options.prune}`;
       return measureRow(decoded, context.test, {
         variant,
         bytes: result.bytes.byteLength,
         // Sized and costed from the file itself: each layer's exact record bytes and stored form.
         energyMicrojoules: energyOf(decoded, storagePlanFromSnn(snn, describeModel(decoded))),
-        notes: `.snn file: ${(4 * decoded.countParams() / result.bytes.byteLength).toFixed(1)}× smaller than fp32 weights (prune ${options.prune}, clusters ${clusters}, Huffman)`,
+        notes: `.snn file: ${(4 * decoded.countParams() / result.bytes.byteLength).toFixed(1)}× smaller than fp32 weights (${pruning}, clusters ${clusters} + ${plural(options.fineTuneEpochs, 'fine-tuning')}, Huffman)`,
       });
     },
   };
 }
 
 export const DEMO_VARIANTS: DemoVariant[] = [
-  prunedVariant('pruned', 'LeNet-5 pruned 92% (global magnitude)', { sparsity: 0.92, global: true }),
-  prunedVariant('pruned-2:4', 'LeNet-5 pruned 2:4 (N:M)', { granularity: '2:4' }),
+  prunedVariant('pruned', 'LeNet-5 pruned 92% (global magnitude)', { sparsity: 0.92, global: true }, 'prune'),
+  prunedVariant('pruned-2:4', 'LeNet-5 pruned 2:4 (N:M)', { granularity: '2:4' }, 'nm'),
   restructuredVariant('separable', 'LeNet-5 separable convs ×2 depthwise (distilled)', { separable: 'all', depthMultiplier: 2 }),
   restructuredVariant('factorized', 'LeNet-5 5×5 → two 3×3 (distilled)', { factorize: 'all' }),
-  quantizedVariant('qat6', 'LeNet-5 6-bit weights (QAT)', 6),
-  quantizedVariant('2bit', 'LeNet-5 2-bit weights (QAT, ternary)', 2),
+  quantizedVariant('qat6', 'LeNet-5 6-bit weights (QAT)', 6, 'qat6'),
+  quantizedVariant('2bit', 'LeNet-5 2-bit weights (QAT, ternary)', 2, 'qat2'),
   clusteredVariant('clustered', 'LeNet-5 clustered conv:16, dense:4', { conv: 16, dense: 4 }),
-  compressedVariant('compressed', 'LeNet-5 Deep Compression (.snn)'),
+  compressedVariant('compressed', 'LeNet-5 Deep Compression (.snn)', 'pruned'),
 ];

@@ -15,8 +15,9 @@ import { registerWasmKernels } from './wasm-kernels.js';
 
 export { registerWasmKernels };
 
-export type BackendName = 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
+import type { BackendName } from './backend-names.js';
+
+export { BACKENDS, type BackendName } from './backend-names.js';
 
 /** Make `name` the active backend (wasm by default), with smallnets' kernels registered on wasm. */
 export async function initBackend(name: BackendName = 'wasm'): Promise<void> {

@@ -14,10 +14,9 @@ import { snnWeightQuantization, type SnnOnnxMapping } from './snn-model.js';
 import { exportTfjs } from './tfjs.js';
 import { TFJS_QUANTIZATIONS, type TfjsQuantization } from './tfjs-quantize.js';
 
-export type ExportFormat = 'tfjs' | 'onnx';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['tfjs', 'onnx'];
-/** --quantize values per format: the converter's dtypes for TF.js; int8 kernels for ONNX. */
-export const EXPORT_QUANTIZE: Readonly<Record<ExportFormat, readonly string[]>> = { tfjs: TFJS_QUANTIZATIONS, onnx: ['int8'] };
+import { EXPORT_FORMATS, EXPORT_QUANTIZE, type ExportFormat } from './formats.js';
+
+export { EXPORT_FORMATS, EXPORT_QUANTIZE, type ExportFormat };
 
 export interface ExportSource {
   model: tfl.LayersModel;

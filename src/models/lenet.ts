@@ -9,8 +9,9 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { usageCheck } from '../errors.js';
 
-export type LeNetName = 'lenet5' | 'lenet300';
-export const LENET_NAMES: readonly LeNetName[] = ['lenet5', 'lenet300'];
+import type { LeNetName } from './lenet-names.js';
+
+export { LENET_NAMES, type LeNetName } from './lenet-names.js';
 
 /**
  * Per-model recipe (Adam, cosine decay, ±1 px random shifts), chosen by a sweep on the 8,000-digit

@@ -12,10 +12,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError, usageCheck } from '../errors.js';
 import { cachedPretrainedModel, loadWeightsByName, type PretrainedOptions } from './pretrained.js';
 
-/** Width multipliers with released ImageNet checkpoints. */
-export const MOBILENET_V1_ALPHAS: readonly number[] = [0.25, 0.5, 0.75, 1.0];
-/** Input resolutions with released ImageNet checkpoints. */
-export const MOBILENET_V1_SIZES: readonly number[] = [128, 160, 192, 224];
+import { MOBILENET_V1_ALPHAS, MOBILENET_V1_SIZES } from './zoo-forms.js';
+
+export { MOBILENET_V1_ALPHAS, MOBILENET_V1_SIZES };
 
 export type ClassifierActivation = 'softmax' | 'linear';
 export type GlobalPooling = 'avg' | 'max';

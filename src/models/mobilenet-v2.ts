@@ -10,10 +10,9 @@ import {
   checkClasses, checkOneOf, type ClassifierActivation, type GlobalPooling,
 } from './mobilenet-v1.js';
 
-/** Width multipliers with released ImageNet checkpoints. */
-export const MOBILENET_V2_ALPHAS: readonly number[] = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4];
-/** Input resolutions with released ImageNet checkpoints. */
-export const MOBILENET_V2_SIZES: readonly number[] = [96, 128, 160, 192, 224];
+import { MOBILENET_V2_ALPHAS, MOBILENET_V2_SIZES } from './zoo-forms.js';
+
+export { MOBILENET_V2_ALPHAS, MOBILENET_V2_SIZES };
 
 export interface MobileNetV2Options {
   /** Width multiplier α ∈ {0.35, 0.5, 0.75, 1.0, 1.3, 1.4}; default 1.0. */

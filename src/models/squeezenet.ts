@@ -17,8 +17,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { usageCheck } from '../errors.js';
 import { checkClasses, checkOneOf, type ClassifierActivation, type GlobalPooling } from './mobilenet-v1.js';
 
-export type SqueezeNetVersion = '1.0' | '1.1';
-export const SQUEEZENET_VERSIONS: readonly SqueezeNetVersion[] = ['1.0', '1.1'];
+import { SQUEEZENET_VERSIONS, type SqueezeNetVersion } from './zoo-forms.js';
+
+export { SQUEEZENET_VERSIONS, type SqueezeNetVersion };
 
 export interface SqueezeNetOptions {
   /** '1.0' (the paper's) or '1.1' (2.4× less compute; the Keras port's weights); default '1.1'. */

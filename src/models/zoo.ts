@@ -8,6 +8,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
+import { ZOO_SPEC_FORMS } from './zoo-forms.js';
 import type { ModelFamily } from './imagenet.js';
 import { lenet300, lenet5 } from './lenet.js';
 import { MOBILENET_V1_ALPHAS, MOBILENET_V1_SIZES, checkOneOf, mobilenetV1 } from './mobilenet-v1.js';
@@ -22,14 +23,7 @@ export type ZooSpec =
   | { family: 'mobilenet_v2'; alpha: number; inputSize: number }
   | { family: 'squeezenet'; version: SqueezeNetVersion };
 
-/** The accepted forms, for help texts and error messages. */
-export const ZOO_SPEC_FORMS: readonly string[] = [
-  'lenet5',
-  'lenet300',
-  `mobilenet_v1:ALPHA:SIZE[:imagenet] (ALPHA ${MOBILENET_V1_ALPHAS.join('|')}, SIZE ${MOBILENET_V1_SIZES.join('|')})`,
-  `mobilenet_v2:ALPHA:SIZE (ALPHA ${MOBILENET_V2_ALPHAS.join('|')}, SIZE ${MOBILENET_V2_SIZES.join('|')})`,
-  `squeezenet:${SQUEEZENET_VERSIONS.join('|')}`,
-];
+export { ZOO_SPEC_FORMS } from './zoo-forms.js';
 
 const FAMILIES = ['lenet5', 'lenet300', 'mobilenet_v1', 'mobilenet_v2', 'squeezenet'] as const;
 

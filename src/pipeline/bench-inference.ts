@@ -16,8 +16,9 @@ import { readLocation } from '../models/read-bytes.js';
 import { loadRuntimeModel } from '../runtime/index.js';
 import { openLayersModel } from './open-model.js';
 
-export type BenchEngine = 'runtime' | 'tfjs-wasm' | 'onnxruntime';
-export const BENCH_ENGINES: readonly BenchEngine[] = ['runtime', 'tfjs-wasm', 'onnxruntime'];
+import { BENCH_ENGINES, type BenchEngine } from './bench-engines.js';
+
+export { BENCH_ENGINES, type BenchEngine };
 
 export interface BenchOptions {
   batches?: number[];

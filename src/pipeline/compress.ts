@@ -8,8 +8,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/split.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { trainModel } from '../training/train.js';
-import { globalMagnitudeMasks, magnitudeMask, pruneAndRetrain, prunableWeightNames } from '../pruning/index.js';
-import { clusterWeights, stripClustering, type ClusterSpec } from '../clustering/index.js';
+import { globalMagnitudeMasks, magnitudeMask, pruneAndRetrain, prunableWeightNames, prunableWeights } from '../pruning/index.js';
+import { clusterWeights, stripClustering } from '../clustering/index.js';
 import { quantizeAware, quantizeWeights, stripQuantization } from '../quantization/index.js';
 import { roundToFloat16 } from '../format/index.js';
 import type { SnnReport } from '../format/spec.js';
@@ -18,41 +18,23 @@ import { compressionSizes, type CompressionSizes } from './compression-sizes.js'
 import { usageCheck } from '../errors.js';
 import { cloneModel } from '../graph/clone.js';
 
-export interface CompressOptions {
-  /** Target sparsity of the prunable kernels (global magnitude threshold); null = no pruning. */
-  prune: number | null;
-  /** k-means clusters (weight sharing), e.g. {conv: 16, dense: 8}; exclusive with `bits`. */
-  clusters: ClusterSpec | null;
-  /** Affine quantization bits instead of clustering. */
-  bits: number | null;
-  /** Canonical Huffman coding of index and gap streams when it saves bytes. */
-  huffman: boolean;
-  /** Store biases as float16 (rounded in the model first, so the file stays lossless). */
-  float16Biases: boolean;
-  /** Retraining epochs after pruning, and fine-tuning epochs after clustering/quantization. */
-  pruneEpochs: number;
-  fineTuneEpochs: number;
-  seed: number;
-  progress?: boolean;
-}
+import { DEFAULT_RECIPE, describeRecipe, type CompressOptions } from './compress-recipe.js';
 
-/**
- * The default recipe: what `smallnets compress` does with no technique flags. Deep Compression's 8%
- * of weights kept (global threshold); 16 shared values in conv layers, 8 (3-bit indexes) in dense
- * layers, which hold over 90% of the stored values. Measured on LeNet-300-100 (96.90% baseline):
- * dense:16 46.6× at +0.20 points, dense:8 51.6× at +0.15, dense:4 57.8× at −0.20 (the edge of the
- * 0.2-point budget); pruning 94% instead of 92% gives 63.9× at −0.40 (docs/results.md, ablation rows).
- */
-export const DEFAULT_RECIPE: CompressOptions = {
-  prune: 0.92,
-  clusters: { conv: 16, dense: 8 },
-  bits: null,
-  huffman: true,
-  float16Biases: true,
-  pruneEpochs: 10,
-  fineTuneEpochs: 2,
-  seed: 1,
-};
+export { DEFAULT_RECIPE, describeRecipe, type CompressOptions };
+
+/** Fraction of the prunable kernel weights that are exactly zero (global, over all prunable layers). */
+export function kernelSparsity(model: tfl.LayersModel): number {
+  let zeros = 0;
+  let total = 0;
+  for (const layer of model.layers) {
+    for (const w of prunableWeights(layer)) {
+      const values = w.read().dataSync();
+      total += values.length;
+      for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
+    }
+  }
+  return total === 0 ? 0 : zeros / total;
+}
 
 export interface CompressResult {
   /** The compressed model as tf.layers (what the .snn file decodes to). */
@@ -85,11 +67,19 @@ export async function compress(
   const original = await modelWeightValues(model);
   const testAccuracyBefore = data ? evaluateAccuracy(model, data.test) : null;
   let current = cloneModel(model);
+  // The input's zeros are kept whatever the recipe: pruning starts from them, clustering and
+  // quantization map them to an exact 0.
+  const inputSparsity = kernelSparsity(current);
+  const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
 
-  if (options.prune !== null && options.prune > 0) {
+  // (A model pruned to exactly p reads back as p up to the rounding of one weight count.)
+  if (options.prune !== null && options.prune > 0 && options.prune <= inputSparsity + 1e-3) {
+    notes.push(`the input is already ${pct(inputSparsity)} sparse (≥ the ${pct(options.prune)} asked): pruning skipped, its zeros kept`);
+  } else if (options.prune !== null && options.prune > 0) {
     if (data) {
       const result = await pruneAndRetrain(current, { train: data.train }, {
         sparsity: options.prune, global: true, epochs: options.pruneEpochs, seed: options.seed, progress: options.progress, label: 'prune',
+        initialSparsity: inputSparsity,
       });
       current.dispose();
       current = result.model;
@@ -135,7 +125,7 @@ export async function compress(
   }
   const { bytes, report } = await encodeModel(current, hints, { generatedBy: 'smallnets compress', notes });
   const testAccuracyAfter = data ? evaluateAccuracy(current, data.test) : null;
-  const sizes = compressionSizes(report, original);
+  const sizes = compressionSizes(report, original, await modelWeightValues(current));
   return { model: current, bytes, report, sizes, testAccuracyBefore, testAccuracyAfter, notes };
 }
 

@@ -6,11 +6,12 @@
 import { gzipSync } from 'node:zlib';
 import type { SnnReport } from '../format/spec.js';
 import type { WeightValues } from '../models/snn-model.js';
+import { countNonzero } from '../analysis/nonzero.js';
 
 export interface TensorSizes {
   name: string;
   params: number;
-  /** Values stored (nonzero when pruned). */
+  /** Nonzero weights of the compressed tensor (a densely coded tensor stores its zeros too). */
   nonzero: number;
   bytesDense: number;
   bytesPruned: number;
@@ -43,15 +44,16 @@ export interface CompressionSizes {
  * const sizes = compressionSizes(report, await modelWeightValues(original));
  * sizes.stages.map((s) => `${s.stage}: ${s.bytes}`);
  */
-export function compressionSizes(report: SnnReport, original: readonly WeightValues[]): CompressionSizes {
+export function compressionSizes(report: SnnReport, original: readonly WeightValues[], compressed: readonly WeightValues[] = []): CompressionSizes {
   const fp32 = new Map(original.map((w) => [w.name, w.values]));
+  const nonzeroOf = new Map(compressed.map((w) => [w.name, countNonzero(w.values)]));
   const layers: TensorSizes[] = report.tensors.map((t) => {
     const values = fp32.get(t.name);
     const gzip = values ? gzipSync(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), { level: 9 }).byteLength : null;
     return {
       name: t.name,
       params: t.elements,
-      nonzero: t.storedValues,
+      nonzero: nonzeroOf.get(t.name) ?? t.storedValues,
       bytesDense: t.stages.dense,
       bytesPruned: t.stages.pruned,
       bytesQuantized: t.stages.quantized,

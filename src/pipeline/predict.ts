@@ -1,6 +1,7 @@
 /**
  * Classifying image files with a model, as Keras' `model.predict(preprocess_input(x))` +
- * `decode_predictions`: images are converted to the model's channels (luminance for gray models),
+ * `decode_predictions`: images are converted to the model's channels (luminance for gray models,
+ * inverted when the background is light: MNIST digits are white on black),
  * resized bilinearly to its input, preprocessed for its family (Keras' modes for the ImageNet zoo,
  * [0, 1] for LeNet-style digit models), and the top-k classes are named by the given labels, else
  * ImageNet names for 1000-class outputs, else class indexes.
@@ -9,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { RuntimeError, UsageError } from '../errors.js';
-import { imageForModel, readImageFile, type DecodedImage } from '../data/image.js';
+import { digitImage, imageForModel, readImageFile, type DecodedImage } from '../data/image.js';
 import { imageInputOf, outputClasses } from '../models/image-input.js';
 import { FAMILY_MODES, imagenetClasses, preprocessInput, topK, type ModelFamily, type Prediction, type PreprocessMode } from '../models/imagenet.js';
 import { outputsProbabilities } from '../restructure/distill.js';
@@ -18,6 +19,8 @@ export interface ImagePredictions {
   /** The image's path (or the name it was given under). */
   image: string;
   top: Prediction[];
+  /** A gray (digit) model's input had a light background and was inverted to white-on-black. */
+  inverted?: boolean;
 }
 
 export interface PredictOptions {
@@ -62,7 +65,11 @@ export async function predictImages(model: tfl.LayersModel, images: readonly Ima
   }
   const top = options.top ?? 5;
   const probabilities = outputsProbabilities(model);
-  return decoded.map(({ path, image }) => {
+  return decoded.map(({ path, image: original }) => {
+    // Gray models are digit models (MNIST: white strokes on black): dark-on-light images are inverted.
+    const digit = channels === 1 ? digitImage(original) : undefined;
+    const image = digit?.image ?? original;
+    if (digit?.inverted) options.log?.(`note: ${path} has a light background; inverted to white-on-black, as MNIST digits are`);
     const scores = tf.tidy(() => {
       const x = preprocessInput(tf.expandDims(imageForModel(image, height, width, channels), 0), preprocess);
       const y = options.forward ? tf.tensor2d(options.forward(x.dataSync() as Float32Array), [1, classes]) : (model.predict(x) as tf.Tensor);
@@ -70,7 +77,7 @@ export async function predictImages(model: tfl.LayersModel, images: readonly Ima
     });
     const values = scores.dataSync();
     scores.dispose();
-    return { image: path, top: topK(values, classes, top, labels)[0]! };
+    return { image: path, top: topK(values, classes, top, labels)[0]!, ...(digit ? { inverted: digit.inverted } : {}) };
   });
 }
 

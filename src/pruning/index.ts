@@ -10,7 +10,7 @@ export {
   maskThreshold, nmFits, nmMask, topKMask, zeroChannels,
 } from './masks.js';
 export type { BlockPooling, FilterNorm } from './masks.js';
-export { prunableClasses, prunableWeightNames, registerPrunable } from './registry.js';
+export { prunableClasses, prunableWeightNames, prunableWeights, registerPrunable } from './registry.js';
 export { PruningState, prune, pruningState, stripPruning } from './prune.js';
 export type { PruneTarget, SkippedLayer, TrainHooks } from './prune.js';
 export { sparsityReport } from './report.js';

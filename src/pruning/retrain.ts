@@ -21,21 +21,9 @@ import type { SparsityReport } from './report.js';
 import { removePrunedFilters, type RemovedFilters } from './structured.js';
 import { ConstantSparsity, PolynomialDecay, type PruningSchedule } from './schedule.js';
 
-export type ScheduleKind = 'polynomial' | 'constant';
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['polynomial', 'constant'];
+import { PRUNE_DEFAULTS, SCHEDULE_KINDS, type ScheduleKind } from './defaults.js';
 
-export const PRUNE_DEFAULTS = {
-  epochs: 10,
-  learningRate: 1e-3,
-  batchSize: TRAIN_DEFAULTS.batchSize,
-  schedule: 'polynomial' as ScheduleKind,
-  /** Sparsity reaches its target after this fraction of the steps; the rest is recovery. */
-  rampFraction: 0.7,
-  /** Mask recomputations per epoch. */
-  updatesPerEpoch: 4,
-  /** Random ±1 px shifts while fine-tuning, as `smallnets train` uses for the baselines. */
-  maxShift: 1,
-};
+export { PRUNE_DEFAULTS, SCHEDULE_KINDS, type ScheduleKind };
 
 export interface PruneRetrainOptions {
   /** Target sparsity over the pruned weights (fraction of filters for `filters`). N:M fixes it at 1 − N/M. */
@@ -51,6 +39,11 @@ export interface PruneRetrainOptions {
   updatesPerEpoch?: number;
   /** Random training-image shifts of up to this many pixels (0 = none); default 1. */
   maxShift?: number;
+  /**
+   * Sparsity the input already has (its zeros). The polynomial schedule starts there, so the
+   * masks keep the input's zeros from the first step on instead of letting them grow back.
+   */
+  initialSparsity?: number;
   seed?: number;
   progress?: boolean;
   label?: string;
@@ -102,7 +95,9 @@ export function pruneRecipe(options: PruneRetrainOptions, trainCount: number): P
   const kind = options.schedule ?? PRUNE_DEFAULTS.schedule;
   usageCheck(SCHEDULE_KINDS.includes(kind), () => `schedule must be one of ${SCHEDULE_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   const schedule: PruningSchedule =
-    kind === 'polynomial' ? new PolynomialDecay(0, sparsity, 0, endStep, 3, frequency) : new ConstantSparsity(sparsity, 0, endStep, frequency);
+    kind === 'polynomial'
+      ? new PolynomialDecay(Math.min(options.initialSparsity ?? 0, sparsity), sparsity, 0, endStep, 3, frequency)
+      : new ConstantSparsity(sparsity, 0, endStep, frequency);
   const config = new PruningConfig({ schedule, granularity, global: options.global ?? false, layers: options.layers });
   return { config, train, sparsity };
 }

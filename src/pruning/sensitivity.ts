@@ -12,15 +12,17 @@ import { cloneModel } from '../graph/clone.js';
 import { formatGranularity, parseGranularity, type Granularity } from './config.js';
 import { blockMask, channelMask, filterKeep, magnitudeMask, nmFits, nmMask } from './masks.js';
 import { prunableWeights } from './registry.js';
+import { DEFAULT_SENSITIVITIES, checkSparsities } from './defaults.js';
 
-export const DEFAULT_SENSITIVITIES: readonly number[] = [0.5, 0.7, 0.8, 0.9, 0.95];
+export { DEFAULT_SENSITIVITIES, checkSparsities };
+
 
 export interface SensitivityOptions {
   sparsities?: readonly number[];
   /** Default unstructured. (N:M ignores the sparsity; filters removes that fraction of channels.) */
   granularity?: Granularity | string;
-  /** Called after each measurement (progress). */
-  onResult?: (layer: string, sparsity: number, accuracy: number) => void;
+  /** Called after each measurement (progress): `done` of `total` measurements so far. */
+  onResult?: (layer: string, sparsity: number, accuracy: number, done: number, total: number) => void;
 }
 
 export interface LayerSensitivity {
@@ -38,16 +40,6 @@ export interface SensitivityResult {
   layers: LayerSensitivity[];
 }
 
-/** Validate a list of sparsities: each in [0, 1), no duplicates. */
-export function checkSparsities(sparsities: readonly number[]): void {
-  usageCheck(sparsities.length > 0, () => 'sparsities must not be empty');
-  const seen = new Set<number>();
-  for (const s of sparsities) {
-    usageCheck(Number.isFinite(s) && s >= 0 && s < 1, () => `sparsity must be in [0, 1), got ${s}`);
-    usageCheck(!seen.has(s), () => `sparsity ${s} is listed twice`);
-    seen.add(s);
-  }
-}
 
 function maskFor(g: Granularity, values: Float32Array, shape: number[], sparsity: number): Uint8Array | undefined {
   switch (g.kind) {
@@ -78,6 +70,8 @@ export function sensitivity(model: tfl.LayersModel, split: Split, options: Sensi
   try {
     const baseline = evaluateAccuracy(clone, split);
     const layers: LayerSensitivity[] = [];
+    const total = clone.layers.filter((l) => prunableWeights(l).length > 0).length * sparsities.length;
+    let done = 0;
     for (const layer of clone.layers) {
       const weights = prunableWeights(layer);
       if (weights.length === 0) continue;
@@ -96,10 +90,11 @@ export function sensitivity(model: tfl.LayersModel, split: Split, options: Sensi
           });
           changed = true;
         });
+        done++;
         if (!changed) continue;
         const accuracy = evaluateAccuracy(clone, split);
         entry.accuracy[String(sparsity)] = accuracy;
-        options.onResult?.(layer.name, sparsity, accuracy);
+        options.onResult?.(layer.name, sparsity, accuracy, done, total);
       }
       weights.forEach((w, i) =>
         tf.tidy(() => {

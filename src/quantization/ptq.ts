@@ -18,7 +18,9 @@ export interface PtqOptions extends Omit<QuantizeOptions, 'activations' | 'weigh
   calibration?: { split: Split; samples?: number };
 }
 
-export const DEFAULT_CALIBRATION_SAMPLES = 512;
+import { DEFAULT_CALIBRATION_SAMPLES } from './defaults.js';
+
+export { DEFAULT_CALIBRATION_SAMPLES };
 
 /**
  * Quantize the kernels of `model` to `options.bits` bits without training.

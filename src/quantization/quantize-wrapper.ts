@@ -17,6 +17,7 @@ import { registerSerializable } from '../graph/serializable.js';
 import { gridFromRange, type AffineGrid } from './fake-quant.js';
 import { fakeQuantWithGrids } from './fake-quant-op.js';
 import { gridsWithRatios, searchClipRatios } from './ranges.js';
+import { registerReplicaModule } from '../training/replica-registry.js';
 
 /** Weight updates between two searches for the MSE clip ratios. */
 const RATIO_REFRESH = 32;
@@ -159,4 +160,6 @@ export class QuantizeWrapper extends KernelWrapper {
   }
 }
 registerSerializable(QuantizeWrapper);
+// Data-parallel workers import this module to rebuild models holding the wrapper.
+registerReplicaModule(QuantizeWrapper.className, import.meta.url);
 

@@ -14,11 +14,13 @@
  * clipped before the log (float32 underflow); such a class's soft target is 0 at any useful T.
  * Models whose output is not a softmax are taken to output logits already.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/split.js';
 import { UsageError } from '../errors.js';
 import { trainModel, type LossFn, type TrainOptions, type TrainResult } from '../training/train.js';
+import { distillationLoss as trainingDistillationLoss, outputsProbabilities } from '../training/losses.js';
+
+export { outputsProbabilities };
 
 export interface DistillOptions extends Omit<TrainOptions, 'loss'> {
   /** Softening temperature T > 0 (default DISTILL_DEFAULTS.temperature). */
@@ -27,26 +29,9 @@ export interface DistillOptions extends Omit<TrainOptions, 'loss'> {
   alpha?: number;
 }
 
-/**
- * Defaults measured on LeNet-5 made separable / factorized (docs/restructure.md): 4 epochs at
- * lr 2e-3 (cosine), T = 4, α = 0.7, and random shifts of up to 2 pixels — the teacher labels the
- * shifted digits too, so augmentation gives the student more of the teacher's function to copy.
- */
-export const DISTILL_DEFAULTS = { epochs: 4, temperature: 4, alpha: 0.7, learningRate: 2e-3, maxShift: 2 };
+import { DISTILL_DEFAULTS } from './distill-defaults.js';
 
-const LOG_FLOOR = 1e-30;
-
-/** Whether a model's output is a softmax (probabilities) rather than logits. */
-export function outputsProbabilities(model: tfl.LayersModel): boolean {
-  const layer = model.outputs[0]!.sourceLayer;
-  const className = layer.getClassName();
-  if (className === 'Softmax') return true;
-  return (layer.getConfig() as Record<string, unknown>)['activation'] === 'softmax';
-}
-
-function logits(output: tf.Tensor, probabilities: boolean): tf.Tensor {
-  return probabilities ? tf.log(tf.clipByValue(output, LOG_FLOOR, 1)) : output;
-}
+export { DISTILL_DEFAULTS };
 
 function checkKnobs(temperature: number, alpha: number): void {
   if (!(Number.isFinite(temperature) && temperature > 0)) throw new UsageError(`temperature must be a positive number, got ${temperature}`);
@@ -54,23 +39,12 @@ function checkKnobs(temperature: number, alpha: number): void {
 }
 
 /**
- * The distillation loss as a `LossFn` for `trainModel`: the teacher's outputs are computed per
- * batch (so augmented batches get matching soft targets), in inference mode.
+ * The distillation loss as a `LossFn` for `trainModel` (training/losses.ts, where data-parallel
+ * workers can rebuild it), with its knobs checked.
  */
 export function distillationLoss(teacher: tfl.LayersModel, temperature: number, alpha: number, studentProbabilities = true): LossFn {
   checkKnobs(temperature, alpha);
-  const teacherProbabilities = outputsProbabilities(teacher);
-  return (model, xs, ys) => {
-    const outputs = model.apply(xs, { training: true }) as tf.Tensor;
-    const zs = logits(outputs, studentProbabilities);
-    const zt = logits(teacher.predict(xs) as tf.Tensor, teacherProbabilities);
-    const logPt = tf.logSoftmax(tf.div(zt, temperature));
-    const logPs = tf.logSoftmax(tf.div(zs, temperature));
-    const kl = tf.mean(tf.sum(tf.mul(tf.exp(logPt), tf.sub(logPt, logPs)), -1));
-    const ce = tf.neg(tf.mean(tf.sum(tf.mul(ys, tf.logSoftmax(zs)), -1)));
-    const loss = tf.add(tf.mul(kl, alpha * temperature * temperature), tf.mul(ce, 1 - alpha)) as tf.Scalar;
-    return { loss, outputs };
-  };
+  return trainingDistillationLoss(teacher, temperature, alpha, studentProbabilities);
 }
 
 /**

@@ -6,6 +6,10 @@ import { lenet5, lenet300 } from '../models/lenet.js';
 import { trainModel } from './train.js';
 import { GradientWorker, supportsDataParallel } from './data-parallel.js';
 import { maxRelativeError } from '../engine/backends.test-util.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { distillationLoss, type LossFn } from './losses.js';
+import { quantizeAware } from '../quantization/index.js';
+import { clusterWeights } from '../clustering/index.js';
 
 describe('data-parallel training on two threads', () => {
   const workers: GradientWorker[] = [];
@@ -43,4 +47,31 @@ describe('data-parallel training on two threads', () => {
   it('accepts stock-layer models only', () => {
     expect(supportsDataParallel(lenet5())).toBe(true);
   });
+
+  /** Train two copies on 3 batches, one thread vs two; the weights must agree. */
+  async function sameOnTwoThreads(build: () => Promise<{ model: tfl.LayersModel; loss?: LossFn }>): Promise<void> {
+    const data = head(loadMnist().train, 192);
+    const options = { epochs: 1, batchSize: 64, seed: 2, progress: false } as const;
+    const one = await build();
+    const r1 = trainModel(one.model, data, { ...options, threads: 1, ...(one.loss ? { loss: one.loss } : {}) });
+    const two = await build();
+    const r2 = trainModel(two.model, data, { ...options, threads: 2, ...(two.loss ? { loss: two.loss } : {}) });
+    expect(r1.threads).toBe(1);
+    expect(r2.threads).toBe(2);
+    const a = one.model.getWeights();
+    const b = two.model.getWeights();
+    expect(b).toHaveLength(a.length);
+    a.forEach((w, i) => {
+      expect(maxRelativeError(b[i]!.dataSync() as Float32Array, w.dataSync() as Float32Array)).toBeLessThan(1e-3);
+    });
+  }
+
+  it('threads: 2 trains quantization-aware wrappers like one thread', () =>
+    sameOnTwoThreads(async () => ({ model: await quantizeAware(lenet300(5), { bits: 4 }) })));
+
+  it('threads: 2 trains clustered wrappers (int32 indexes, frozen kernels) like one thread', () =>
+    sameOnTwoThreads(async () => ({ model: await clusterWeights(lenet300(5), { clusters: 8, seed: 1 }) })));
+
+  it('threads: 2 distills (teacher replica in the worker) like one thread', () =>
+    sameOnTwoThreads(async () => ({ model: lenet300(6), loss: distillationLoss(lenet300(7), 4, 0.7) })));
 });

@@ -5,10 +5,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/split.js';
 import { evaluateAccuracy } from './evaluate.js';
-import { startWorkerIfUseful } from './threads.js';
+import { usageCheck } from '../errors.js';
 import { trainModel, type TrainOptions, type TrainResult } from './train.js';
 
-export interface FitOptions extends Omit<TrainOptions, 'parallel'> {
+export interface FitOptions extends Omit<TrainOptions, 'parallel' | 'threads'> {
   /** Threads to train on: 2 splits each batch with a worker thread (default 2). */
   threads?: number;
 }
@@ -27,12 +27,8 @@ export interface FitResult {
  */
 export async function fitAndEvaluate(model: tfl.LayersModel, data: Pick<Dataset, 'train' | 'test'>, options: FitOptions): Promise<FitResult> {
   const { threads = 2, ...train } = options;
-  const worker = await startWorkerIfUseful(model, threads, Math.min(train.batchSize ?? 64, data.train.count));
-  let training: TrainResult;
-  try {
-    training = trainModel(model, data.train, { ...train, ...(worker ? { parallel: worker } : {}) });
-  } finally {
-    await worker?.close();
-  }
+  usageCheck(threads === 1 || threads === 2, () => `\`threads\` must be 1 or 2, got ${threads}`, 'threads');
+  // trainModel starts (and closes) the data-parallel worker itself when the model allows it.
+  const training = trainModel(model, data.train, { ...train, threads });
   return { training, testAccuracy: data.test.count > 0 ? evaluateAccuracy(model, data.test) : null };
 }

@@ -54,3 +54,37 @@ export function epochProgress(epoch: number, epochs: number, total: number, opti
     },
   };
 }
+
+export interface TaskProgress {
+  /** One more of the `total` steps is done; `detail` says which. */
+  tick(done: number, detail: string): void;
+  stop(): void;
+}
+
+/**
+ * Progress over a fixed number of steps that are not epochs (e.g. sensitivity's measurements): a
+ * bar on a terminal, else one line per step.
+ */
+export function taskProgress(label: string, total: number): TaskProgress {
+  if (!process.stderr.isTTY) {
+    return {
+      tick(done, detail) {
+        process.stderr.write(`${label} ${done}/${total}: ${detail}\n`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {value}/{total} {detail}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { detail: '' });
+  return {
+    tick(done, detail) {
+      bar.update(done, { detail });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

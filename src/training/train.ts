@@ -12,14 +12,16 @@ import { checkLabels, imageShape as dataImageShape, inputShapeFor, type Split } 
 import { mulberry32, shuffleInPlace } from '../data/random.js';
 import { shiftedBatch } from '../data/augment.js';
 import { epochProgress } from './progress.js';
-import type { GradientWorker } from './data-parallel.js';
+import { GradientWorker } from './data-parallel.js';
 import { usageCheck } from '../errors.js';
 import { chainHooks, stepHooksOf } from './step-hooks.js';
+import { crossEntropyLoss, type LossFn } from './losses.js';
 
-export type OptimizerName = 'adam' | 'sgd' | 'momentum';
+export { crossEntropyLoss, type LossFn };
 
-/** A loss over a batch: `xs` images as the model takes them, `ys` one-hot labels. */
-export type LossFn = (model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor2D) => { loss: tf.Scalar; outputs: tf.Tensor };
+import { TRAIN_DEFAULTS, type OptimizerName } from './defaults.js';
+
+export { TRAIN_DEFAULTS, type OptimizerName };
 
 export interface TrainOptions {
   epochs: number;
@@ -45,6 +47,11 @@ export interface TrainOptions {
    * the worker. Only for stock-layer models with the default loss.
    */
   parallel?: GradientWorker;
+  /**
+   * 2: split each batch with a worker thread started for this run (./data-parallel.ts) when the
+   * worker can rebuild the model and the loss, else train on one thread. Default: `trainingThreads()`.
+   */
+  threads?: 1 | 2;
 }
 
 export interface TrainResult {
@@ -53,17 +60,28 @@ export interface TrainResult {
   steps: number;
   /** Mean training loss and accuracy per epoch. */
   history: Array<{ loss: number; accuracy: number }>;
+  /** Threads the run trained on. */
+  threads: 1 | 2;
 }
 
-export const TRAIN_DEFAULTS = { batchSize: 64, learningRate: 1e-3, optimizer: 'adam' as OptimizerName, seed: 1 };
 
-/** Cross-entropy on the model's softmax output (clipped so log never sees 0). */
-export const crossEntropyLoss: LossFn = (model, xs, ys) => {
-  const outputs = model.apply(xs, { training: true }) as tf.Tensor;
-  const clipped = tf.clipByValue(outputs, 1e-7, 1);
-  const loss = tf.neg(tf.mean(tf.sum(tf.mul(ys, tf.log(clipped)), -1))) as tf.Scalar;
-  return { loss, outputs };
-};
+let defaultThreads: 1 | 2 = 1;
+
+/**
+ * Set the threads `trainModel` uses when its options do not say (the CLI sets 2, from --threads).
+ *
+ * @example
+ * setTrainingThreads(2); // every later trainModel call splits batches with a worker thread
+ */
+export function setTrainingThreads(threads: 1 | 2): void {
+  usageCheck(threads === 1 || threads === 2, () => `\`threads\` must be 1 or 2, got ${threads}`, 'threads');
+  defaultThreads = threads;
+}
+
+/** The threads `trainModel` uses by default. */
+export function trainingThreads(): 1 | 2 {
+  return defaultThreads;
+}
 
 export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
@@ -91,9 +109,15 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
   const baseLr = options.learningRate ?? TRAIN_DEFAULTS.learningRate;
   const optimizer = makeOptimizer(options.optimizer ?? TRAIN_DEFAULTS.optimizer, baseLr);
   const random = mulberry32(options.seed ?? TRAIN_DEFAULTS.seed);
-  if (options.parallel && options.loss) throw new Error('data-parallel training supports only the default loss');
-  const step_ = createTrainStep(model, optimizer, options.loss ?? crossEntropyLoss);
-  const parallelStep = options.parallel ? createParallelStep(model, optimizer, options.parallel) : undefined;
+  const lossFn = options.loss ?? crossEntropyLoss;
+  if (options.parallel && options.loss) throw new Error('a started worker (`parallel`) computes the default loss only; use `threads: 2`');
+  const step_ = createTrainStep(model, optimizer, lossFn);
+  // A worker of our own for this run (threads: 2), unless the caller brought one.
+  const own = !options.parallel && (options.threads ?? defaultThreads) === 2 && split.count >= 2
+    ? GradientWorker.startSync(model, batchSize, lossFn)
+    : undefined;
+  const worker = options.parallel ?? own;
+  const parallelStep = worker ? createParallelStep(model, optimizer, worker, lossFn) : undefined;
   const stepsPerEpoch = Math.ceil(split.count / batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const imageShape = inputShapeFor(split, model.inputs[0]!.shape);
@@ -152,9 +176,10 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
     allXs.dispose();
     allYs.dispose();
     optimizer.dispose();
+    void own?.close();
   }
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, imagesPerSecond: (split.count * options.epochs) / seconds, steps: step, history };
+  return { seconds, imagesPerSecond: (split.count * options.epochs) / seconds, steps: step, history, threads: worker ? 2 : 1 };
 }
 
 /**
@@ -195,8 +220,10 @@ export function createParallelStep(
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
   worker: GradientWorker,
+  lossFn: LossFn = crossEntropyLoss,
 ): (pixels: Float32Array, labels: number[], imageShape: number[]) => [number, number] {
   const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const sizes = variables.map((v) => v.size);
   const numClasses = model.outputs[0]!.shape[1] as number;
   return (pixels, labels, imageShape) => {
     const n = labels.length;
@@ -210,7 +237,7 @@ export function createParallelStep(
       const ys = tf.oneHot(tf.tensor1d(labels.slice(0, mine), 'int32'), numClasses).toFloat() as tf.Tensor2D;
       let outputs: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const r = crossEntropyLoss(model, xs, ys);
+        const r = lossFn(model, xs, ys);
         outputs = tf.keep(r.outputs);
         return r.loss;
       }, variables);
@@ -221,10 +248,11 @@ export function createParallelStep(
         optimizer.applyGradients(grads);
         return [myLoss, hits];
       }
-      const other = worker.finish();
+      const other = worker.finish(sizes);
       const combined: tf.NamedTensorMap = {};
       variables.forEach((v, i) => {
-        combined[v.name] = tf.add(tf.mul(grads[v.name]!, mine / n), tf.mul(tf.tensor(other.grads[i]!, v.shape), theirs / n));
+        const own = grads[v.name] ?? tf.zerosLike(v);
+        combined[v.name] = tf.add(tf.mul(own, mine / n), tf.mul(tf.tensor(other.grads[i]!, v.shape), theirs / n));
       });
       optimizer.applyGradients(combined);
       return [(myLoss * mine + other.loss * theirs) / n, hits + other.correct];

@@ -1,0 +1,3 @@
+/** Quantization's defaults, without loading TF.js (the CLI shows them in --help). */
+
+export const DEFAULT_CALIBRATION_SAMPLES = 512;
