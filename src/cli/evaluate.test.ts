@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../engine/backend.js';
 import { lenet300 } from '../models/lenet.js';
 import { encodeModel } from '../models/snn-model.js';
 import { runCli } from './run-cli.test-util.js';
@@ -14,7 +14,7 @@ afterAll(async () => {
 
 describe('smallnets evaluate', () => {
   it('a .snn file: --engine runtime (the default) and --engine tfjs give the same MNIST accuracy', async () => {
-    await tf.setBackend('cpu'); // builds the model; the CLI runs TF.js on its default (wasm) backend
+    await initBackend('cpu'); // builds the model; the CLI runs TF.js on its default (wasm) backend
     dir = await mkdtemp(path.join(tmpdir(), 'smallnets-evaluate-'));
     const file = path.join(dir, 'lenet300.snn');
     await writeFile(file, (await encodeModel(lenet300(3))).bytes);
