@@ -13,6 +13,7 @@ import { TABLE_FORMATS, type TableFormat } from '../analysis/text-table.js';
 import { configureOutput, emitJson } from './output.js';
 import { choiceOption, nonNegativeInt, type CommonOptions } from './options.js';
 import { UsageError } from '../errors.js';
+import { capEpochs } from './quick.js';
 
 export type Action<O> = (args: string[], options: O & CommonOptions) => Promise<Record<string, unknown>>;
 
@@ -84,30 +85,6 @@ export function addCommand<O>(
       if (options.json) emitJson(result);
     });
   return cmd;
-}
-
-/** The environment variable that caps every training's epochs (quick tries, the README test). */
-export const EPOCHS_ENV = 'SMALLNETS_EPOCHS';
-
-/**
- * With SMALLNETS_EPOCHS=N, every epoch count the command has (given or defaulted: --epochs,
- * --fine-tune-epochs) is at most N; a note says so. Post-training quantization has none to cap.
- */
-export function capEpochs(cmd: Command, options: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): void {
-  const text = env[EPOCHS_ENV];
-  if (text === undefined || text === '') return;
-  const cap = Number(text);
-  if (!Number.isInteger(cap) || cap < 1) throw new UsageError(`${EPOCHS_ENV} must be a positive integer, got ${JSON.stringify(text)}`);
-  if (options['ptq'] === true) return;
-  const capped: string[] = [];
-  for (const key of ['epochs', 'fineTuneEpochs']) {
-    if (!cmd.options.some((o) => o.attributeName() === key)) continue;
-    const value = options[key];
-    const next = typeof value === 'number' ? Math.min(value, cap) : cap;
-    if (next !== value) capped.push(key);
-    options[key] = next;
-  }
-  if (capped.length > 0) process.stderr.write(`note: ${EPOCHS_ENV}=${cap}: training capped at ${cap} epoch${cap === 1 ? '' : 's'}\n`);
 }
 
 /** Add an "Examples:" section to a command's --help. */

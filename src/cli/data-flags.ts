@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { DataOptions, DataSource } from '../pipeline/training-data.js';
 import { numberInRange } from './options.js';
 import { note } from './output.js';
+import { quickDataLimit } from './quick.js';
 
 export interface DataFlags {
   data?: DataSource;
@@ -25,5 +26,6 @@ export function addDataFlags(cmd: Command, options: { none?: boolean; what?: str
 
 /** The library's data options from the flags. */
 export function dataOptions(flags: DataFlags): DataOptions {
-  return { validationSplit: flags.validationSplit, seed: flags.seed ?? 1, skipBad: flags.skipBad ?? false, warn: note };
+  const limit = quickDataLimit();
+  return { validationSplit: flags.validationSplit, seed: flags.seed ?? 1, skipBad: flags.skipBad ?? false, warn: note, ...(limit ? { limit } : {}) };
 }

@@ -1,6 +1,6 @@
 /**
  * The README runs as written: every line of its command-line block, in order, in a fresh folder
- * (with the shipped examples/ beside it, as in a checkout), through the real CLI. SMALLNETS_EPOCHS=1
+ * (with the shipped examples/ beside it, as in a checkout), through the real CLI. SMALLNETS_QUICK=1
  * (which the README mentions) keeps the training short; any command that fails fails the test.
  */
 import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -33,11 +33,11 @@ describe('README command line', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'smallnets-readme-'));
     await cp(path.join(ROOT, 'examples'), path.join(dir, 'examples'), { recursive: true });
     process.chdir(dir);
-    process.env['SMALLNETS_EPOCHS'] = '1';
+    process.env['SMALLNETS_QUICK'] = '1';
   });
   afterAll(async () => {
     process.chdir(cwd);
-    delete process.env['SMALLNETS_EPOCHS'];
+    delete process.env['SMALLNETS_QUICK'];
     await rm(dir, { recursive: true, force: true });
   });
 

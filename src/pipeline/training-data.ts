@@ -9,7 +9,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { RuntimeError, UsageError } from '../errors.js';
 import { loadMnist } from '../data/mnist.js';
 import { loadImageFolder } from '../data/image-folder.js';
-import { MNIST_SHAPE, type Dataset, type ImageShape } from '../data/split.js';
+import { MNIST_SHAPE, head, type Dataset, type ImageShape } from '../data/split.js';
 import { preprocessPixels, type ModelFamily, type PreprocessMode } from '../models/imagenet.js';
 import { familyFromName } from './open-model.js';
 
@@ -28,6 +28,8 @@ export interface DataOptions {
   preprocess?: ModelFamily | PreprocessMode;
   /** Warnings (skipped files); default: dropped. */
   warn?: (message: string) => void;
+  /** Use only the first `train` training and `test` test/validation images (quick tries); default: all. */
+  limit?: { train: number; test: number };
 }
 
 /** Data loaded for a model, and what its `test` split is. */
@@ -62,6 +64,13 @@ function imageShapeOf(input: readonly (number | null)[], source: string): ImageS
  * console.log(data.classNames, data.train.count, data.test.count);
  */
 export async function loadData(source: string, input: readonly (number | null)[], options: DataOptions = {}): Promise<LoadedData> {
+  const data = await loadAll(source, input, options);
+  const limit = options.limit;
+  if (limit === undefined) return data;
+  return { ...data, train: head(data.train, limit.train), test: head(data.test, limit.test) };
+}
+
+async function loadAll(source: string, input: readonly (number | null)[], options: DataOptions): Promise<LoadedData> {
   if (source === 'none') throw new UsageError('this needs training data: give `data` (mnist or an image folder)', { option: 'data' });
   if (source === 'mnist') {
     if (!takesMnistDigits(input)) {
