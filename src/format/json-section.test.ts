@@ -58,7 +58,7 @@ describe('JSON sections (topology, metadata)', () => {
     expect(bomb.length).toBeLessThan(20_000);
     const start = performance.now();
     rejects(withTopologySection(section(1000, bomb)), /topology inflates to more than 1000 bytes, but declares 1000/);
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(5000); // inflating 16 MiB would be seconds on a busy machine, stopping early is milliseconds
   });
 
   it('a stream shorter than declared, a corrupt stream and a too-short section are rejected', () => {

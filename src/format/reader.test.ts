@@ -134,7 +134,7 @@ describe('decodeSnn on crafted files', () => {
     rejects(huge, /1000000000000 float32 values need 4000000000000 bytes, length field says 0/, { maxElements: 1e13 });
     const sparseHuge = tensors({ shape: [1_000_000, 1_000_000], flags: 1, sparse: (w) => (w.u8(8), w.u32(1e9), w.u32(1e9), w.u32(0)), values: (w) => w.u32(0) });
     rejects(sparseHuge, /needs 1000000000 bytes|cannot fit|need \d+ bytes/, { maxElements: 1e13 });
-    expect(performance.now() - start).toBeLessThan(200);
+    expect(performance.now() - start).toBeLessThan(2000); // no allocation or loop proportional to 10^12: milliseconds, with room for a busy machine
   });
 
   it('shape products beyond 2^53 and ranks above 8 are rejected', () => {

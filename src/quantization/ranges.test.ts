@@ -54,11 +54,12 @@ describe('weight ranges', () => {
     expect(squaredError(Float64Array.of(-1, 0, 1), grid!)).toBe(0);
   });
 
-  it('choosing ranges for a 400k-weight kernel takes well under a second', () => {
+  // A hang guard, not a benchmark: a busy CI machine must not fail it.
+  it('choosing ranges for a 400k-weight kernel takes seconds, not minutes', () => {
     const w = weights(400_000);
     const t0 = performance.now();
     weightGrids(w, { bits: 4, symmetric: true, channels: 1, range: 'mse' });
     weightGrids(w, { bits: 4, symmetric: true, channels: 500, range: 'mse' });
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
   });
 });
