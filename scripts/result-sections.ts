@@ -89,7 +89,7 @@ export const RESULT_SECTIONS: ResultSection[] = [
   {
     name: 'bench-web-filter',
     title: 'Web playground: filter update time and first load (issue 11)',
-    intro: 'The filter view in headless Debian chromium (software rendering): one update = convolution + drawing of a 224×224 image, timed in the page (median / 95th percentile of 50 updates after 10 warm-up, median of 5 rounds); one frame at 60 Hz is 16.7 ms. First load = every byte the page fetches before it is usable (no ML library; gzip copies, as the server sends them). Digit engine = the code the compressed-model engine downloads beyond the first load (today TF.js core + layers + cpu backend, until the smallnets runtime replaces it).',
+    intro: 'The filter view in headless Debian chromium (software rendering): one update = convolution + drawing of a 224×224 image, timed in the page (median / 95th percentile of 50 updates after 10 warm-up, median of 5 rounds); one frame at 60 Hz is 16.7 ms. First load = every byte the page fetches before it is usable (no ML library; gzip copies, as the server sends them). What the digit engines download: the next table.',
     columns: [
       { header: '3×3 median ms', value: num('median3x3Ms', 2) },
       { header: '3×3 p95 ms', value: num('p95_3x3Ms', 2) },
@@ -99,7 +99,6 @@ export const RESULT_SECTIONS: ResultSection[] = [
       { header: 'first load bytes (transferred)', value: num('firstLoadBytes') },
       { header: 'unpacked', value: num('firstLoadBytesUnpacked') },
       { header: 'files', value: num('firstLoadFiles') },
-      { header: 'digit engine bytes (TF.js path, transferred)', value: (r) => { const e = r['engineBytes'] as Record<string, number> | undefined; return e && typeof e['compressed'] === 'number' ? e['compressed'].toLocaleString('en-US') : '–'; } },
     ],
     rows: [{ command: 'npx tsx bench/web-filter.ts --json' }],
   },
@@ -296,3 +295,22 @@ RESULT_SECTIONS.push(
     rows: [{ command: 'npx tsx bench/infer.ts --json --bundle' }],
   },
 );
+
+RESULT_SECTIONS.push({
+  name: 'bench-web-digit',
+  title: 'Web playground: the digit engines in the page (issue 11)',
+  intro:
+    'The draw view in headless Debian chromium with the default-recipe LeNet-5 (dense TF.js model and its compressed .snn from the tables above). Bytes = what the page really transferred, by Content-Length of each response (gzip copies where the server has one): the engine\'s code beyond the first load (compressed: the smallnets runtime bundled into the page\'s chunks + its .wasm, no TF.js; dense: TF.js core + layers + cpu backend) and the model files. Target: compressed model + engine ≤ 200,000 bytes. Latency: median ms per drawn digit (batch 1, in the page, whose timer ticks in 0.1 ms steps) over 50 painted test digits; accuracy: the page\'s "Measure test accuracy" on the 2,000 test digits.',
+  columns: [
+    { header: 'compressed: model bytes', value: num('compressedModelBytes') },
+    { header: 'engine bytes (runtime)', value: num('compressedEngineBytes') },
+    { header: 'model + engine', value: num('compressedTotalBytes') },
+    { header: '≤ 200 KB', value: (r) => (r['compressedWithinTarget'] === true ? 'yes' : r['compressedWithinTarget'] === false ? 'no' : '–') },
+    { header: 'dense: model + TF.js bytes', value: num('denseTotalBytes') },
+    { header: 'compressed ms/digit', value: num('compressedMedianMs', 3) },
+    { header: 'dense ms/digit', value: num('denseMedianMs', 3) },
+    { header: 'compressed accuracy', value: pct('compressedTestAccuracy') },
+    { header: 'dense accuracy', value: pct('denseTestAccuracy') },
+  ],
+  rows: [{ command: 'npx tsx bench/web-digit.ts --dense out/lenet5 --snn out/lenet5.snn --json' }],
+});

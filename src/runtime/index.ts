@@ -13,7 +13,7 @@ import { RuntimeModel } from './model.js';
 import { planOps } from './plan.js';
 import { readSnnBytes } from './read-location.js';
 import { parseTopology } from './topology.js';
-import { compileKernels, instantiateKernels, sharedKernelModule, simdSupported } from './wasm-module.js';
+import { compileKernels, instantiateKernels, kernelsUrl, sharedKernelModule, simdSupported } from './wasm-module.js';
 import { MAX_THREADS, ThreadPool } from './threads.js';
 
 export { RuntimeModel, type RuntimeDescription } from './model.js';
@@ -34,6 +34,12 @@ export interface RuntimeOptions {
   quantizeActivations?: boolean;
   /** Threads for batches ≥ 16 (Node; default 1 = no workers; 2 = the caller plus one worker). */
   threads?: number;
+  /**
+   * Where smallnets-runtime.wasm is (a URL, or in a page a path relative to it). Default: beside the
+   * runtime's own module — right for dist/runtime and dist/browser/smallnets-runtime.js; an app that
+   * bundles the runtime into its own chunks copies the .wasm somewhere and says where.
+   */
+  wasmUrl?: string | URL;
 }
 
 /** Plan a decoded .snn model and place it in engine memory. */
@@ -69,25 +75,28 @@ function canShareMemory(): boolean {
  * const scores = net.predict(new Float32Array(28 * 28), 1); // 10 probabilities
  * console.log(net.describe().layers.map((l) => `${l.name}: ${l.kernel}`));
  * net.dispose();
+ * // In an app that bundles the runtime itself, say where its .wasm was copied:
+ * const web = await loadRuntimeModel(bytes, { wasmUrl: 'smallnets-runtime.wasm' });
  */
 export async function loadRuntimeModel(source: Uint8Array | string, options: RuntimeOptions = {}): Promise<RuntimeModel> {
   const bytes = typeof source === 'string' ? await readSnnBytes(source) : source;
   if (!(bytes instanceof Uint8Array)) throw new UsageError('`source` must be a Uint8Array, a path or a URL');
   const engine = options.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'wasm' && engine !== 'js') throw new UsageError(`\`engine\` must be auto, wasm or js, got ${String(engine)}`);
+  const wasmUrl = kernelsUrl(options.wasmUrl);
   const snn = decodeSnn(bytes);
   if (engine === 'js' || (engine === 'auto' && !simdSupported())) return planModel(snn, (size) => new JsMemory(Math.max(size, 1 << 16)), options);
   if (!simdSupported()) throw new UsageError('`engine` wasm needs WebAssembly SIMD128, which this JavaScript engine lacks');
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new UsageError(`\`threads\` must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
-  const { plain } = await compileKernels();
+  const { plain } = await compileKernels(wasmUrl);
   if (threads === 1 || !canShareMemory()) {
     return planModel(snn, () => {
       const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
       return new WasmMemory(memory, instantiateKernels(plain, memory));
     }, options);
   }
-  const shared = await sharedKernelModule();
+  const shared = await sharedKernelModule(wasmUrl);
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const net = planModel(snn, () => new WasmMemory(memory, instantiateKernels(shared, memory)), options);
   try {

@@ -2,10 +2,11 @@
  * Finding, compiling and instantiating smallnets-runtime.wasm. The module is compiled once per process
  * (or page); each model instantiates it over its own memory. The file sits next to the JS that loads
  * it (dist/runtime/, or dist/browser/ beside the bundle); from the TypeScript sources (tests, tsx) it is
- * the built copy in dist/runtime/. SIMD support is probed with WebAssembly.validate, so an engine
+ * the built copy in dist/runtime/. A bundler that moves this code into its own chunks (the web app) passes
+ * the file's URL explicitly (`wasmUrl`), since "beside this module" is then a chunk it did not copy. SIMD support is probed with WebAssembly.validate, so an engine
  * without SIMD128 falls back to the JS kernels instead of failing.
  */
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, UsageError } from '../errors.js';
 import { KERNEL_NAMES, type Kernels } from './kernels/api.js';
 
 export const WASM_FILE = 'smallnets-runtime.wasm';
@@ -92,23 +93,44 @@ export function withSharedMemory(bytes: Uint8Array): Uint8Array {
   throw new RuntimeError('kernels.wasm imports no memory');
 }
 
-let compiled: Promise<{ plain: WebAssembly.Module; bytes: Uint8Array }> | null = null;
-let sharedModule: WebAssembly.Module | null = null;
+interface CompiledKernels {
+  plain: WebAssembly.Module;
+  bytes: Uint8Array;
+  shared?: WebAssembly.Module;
+}
 
-/** Compile the kernels once (later calls share the promise). */
-export function compileKernels(url: URL = defaultWasmUrl()): Promise<{ plain: WebAssembly.Module; bytes: Uint8Array }> {
-  compiled ??= readWasmBytes(url).then(async (bytes) => ({ plain: await WebAssembly.compile(bytes as BufferSource), bytes }));
-  compiled.catch(() => {
-    compiled = null;
-  });
-  return compiled;
+/** Compiled modules by the URL they came from (one entry in practice: a page or process uses one file). */
+const compiled = new Map<string, Promise<CompiledKernels>>();
+
+/** `url` (default: beside this module) as a URL; a relative string resolves against the page (browsers). */
+export function kernelsUrl(url?: string | URL): URL {
+  if (url === undefined) return defaultWasmUrl();
+  if (url instanceof URL) return url;
+  const base = (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
+  try {
+    return base === undefined ? new URL(url) : new URL(url, base);
+  } catch {
+    throw new UsageError(`\`wasmUrl\` must be an absolute URL${base === undefined ? '' : ' or a path relative to the page'}, got ${JSON.stringify(url)}`);
+  }
+}
+
+/** Compile the kernels once per URL (later calls share the promise; a failed load is retried next time). */
+export function compileKernels(url: URL = defaultWasmUrl()): Promise<CompiledKernels> {
+  const key = url.href;
+  let entry = compiled.get(key);
+  if (entry === undefined) {
+    entry = readWasmBytes(url).then(async (bytes) => ({ plain: await WebAssembly.compile(bytes as BufferSource), bytes }));
+    compiled.set(key, entry);
+    entry.catch(() => compiled.delete(key));
+  }
+  return entry;
 }
 
 /** The module variant whose memory import is shared (for worker threads). */
-export async function sharedKernelModule(): Promise<WebAssembly.Module> {
-  const { bytes } = await compileKernels();
-  sharedModule ??= await WebAssembly.compile(withSharedMemory(bytes) as BufferSource);
-  return sharedModule;
+export async function sharedKernelModule(url: URL = defaultWasmUrl()): Promise<WebAssembly.Module> {
+  const kernels = await compileKernels(url);
+  kernels.shared ??= await WebAssembly.compile(withSharedMemory(kernels.bytes) as BufferSource);
+  return kernels.shared;
 }
 
 /** Instantiate a compiled kernel module over `memory`; the exports are the Kernels. */

@@ -2,7 +2,8 @@
  * An exploration directory as `smallnets explore --out DIR` writes it (CONTRACTS.md), made up for
  * the web tests: 12 finished LeNet-5 trials over width × sparsity × bits with plausible metrics and
  * per-layer summaries, one failed trial, one garbage line, a half-written last line, and a
- * pareto.json computed here by plain dominance.
+ * pareto.json computed here by plain dominance. Keys are hex and times ISO dates, as the explore
+ * branch's validating parser (src/explore/trial-record.ts) requires.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +16,9 @@ const LAYERS = [
 ];
 
 export const FIXTURE_DONE_TRIALS = 12;
+
+/** A trial key that looks like the hash explore writes (16 lowercase hex digits). */
+const fixtureKey = (n: number) => `5eed${n.toString(16).padStart(12, '0')}`;
 
 function dominates(a: { x: number; y: number }, b: { x: number; y: number }): boolean {
   return a.x <= b.x && a.y >= b.y && (a.x < b.x || a.y > b.y);
@@ -38,7 +42,7 @@ export async function writeExplorationFixture(dir: string): Promise<{ keys: stri
         const snnBytes = sum('bytes') + 900;
         const accuracy = 0.991 - 0.012 * (1 - width) - 0.02 * sparsity ** 3 - (bits === 4 ? 0.004 : 0) - ((n * 7) % 5) / 2000;
         records.push({
-          key: `t${n.toString().padStart(2, '0')}`,
+          key: fixtureKey(n),
           config: { model: 'lenet5', width, sparsity, bits, epochs: 2 },
           status: 'done',
           metrics: {
@@ -60,7 +64,7 @@ export async function writeExplorationFixture(dir: string): Promise<{ keys: stri
     return points.filter((p) => !points.some((o) => o !== p && dominates(o, p))).map((p) => p.key);
   };
   const bytesFront = front('snnBytes');
-  const failed = { key: 'tf', config: { model: 'lenet5', width: 0.25, sparsity: 0.95, bits: 2 }, status: 'failed', error: 'accuracy collapsed to 11.35% (NaN loss at epoch 1)', seconds: 3, startedAt: '', finishedAt: '' };
+  const failed = { key: fixtureKey(99), config: { model: 'lenet5', width: 0.25, sparsity: 0.95, bits: 2 }, status: 'failed', error: 'accuracy collapsed to 11.35% (NaN loss at epoch 1)', seconds: 3, startedAt: '2026-01-01T00:10:00Z', finishedAt: '2026-01-01T00:10:03Z' };
   const lines = [...records, failed].map((r) => JSON.stringify(r));
   lines.splice(5, 0, '{"key": "broken", "status": "done"}'); // a record without metrics: skipped
   await writeFile(path.join(dir, 'trials.jsonl'), lines.join('\n') + '\n{"key":"t99","config":{"wid');

@@ -7,6 +7,19 @@ export interface DigitClassifier {
   dispose(): void;
 }
 
+/** Digits per predict call when the draw view measures test accuracy (the tests mirror it to compare bits). */
+export const ACCURACY_BATCH = 250;
+
+/**
+ * Throws one readable line unless a model takes one 28×28×1 digit and gives 10 scores (shapes of one
+ * sample, without the batch axis), naming what it found.
+ */
+export function checkDigitShapes(label: string, input: ReadonlyArray<number | null>, output: ReadonlyArray<number | null>): void {
+  const isDigitIn = input.length === 3 && input[0] === 28 && input[1] === 28 && input[2] === 1;
+  const isTenOut = output.length === 1 && output[0] === 10;
+  if (!isDigitIn || !isTenOut) throw new Error(`${label} takes ${JSON.stringify(input)} and gives ${JSON.stringify(output)} per sample; a digit classifier takes [28,28,1] and gives [10]`);
+}
+
 /** Probabilities from model outputs: kept when each row already sums to 1, else softmax. */
 export function asProbabilities(outputs: Float32Array, classes: number): Float32Array {
   const out = new Float32Array(outputs.length);

@@ -1,9 +1,9 @@
 /**
  * "Draw a digit": a drawing pad, the 28×28 digit the models see (preprocessed like MNIST), and two
- * classifiers side by side — the dense model on TF.js and the compressed .snn on its engine
- * (compressed-engine.ts, the one file that changes when the smallnets runtime lands) — each with
- * its top 3, latency, and download cost (model + engine code, from build.json). A dense model can
- * be compressed right here (prune + share values, no fine-tuning).
+ * classifiers side by side — the dense model on TF.js and the compressed .snn on the smallnets
+ * runtime (compressed-engine.ts, no TF.js) — each with its top 3, latency, and download cost
+ * (model + engine code and wasm, from build.json). A dense model can be compressed right here
+ * (prune + share values, no fine-tuning); the page-made .snn runs on the runtime too.
  */
 import { drawUnit } from '../canvas-gray.js';
 import { loadDigits } from '../digits.js';
@@ -12,7 +12,7 @@ import { clearError, reported } from '../error-banner.js';
 import { createModelPicker } from '../models/model-picker.js';
 import { addSource, type ModelSource } from '../models/model-sources.js';
 import { snnBytes } from '../models/read-source.js';
-import type { DigitClassifier } from './digit-classifier.js';
+import { ACCURACY_BATCH, type DigitClassifier } from './digit-classifier.js';
 import { createDrawingPad } from './drawing-pad.js';
 import { createEngineCard } from './engine-card.js';
 import { preprocessLikeMnist } from './mnist-preprocess.js';
@@ -69,11 +69,11 @@ export async function mountDrawView(root: HTMLElement): Promise<void> {
   const openDense = (source: ModelSource) =>
     reported(`Could not open ${source.label}`, async () => {
       clearError();
-      const { loadDenseClassifier, DENSE_ENGINE } = await import('./dense-engine.js');
+      const { loadDenseClassifier } = await import('./dense-engine.js');
       const loaded = await loadDenseClassifier(source);
       dense?.classifier.dispose();
       dense = { ...loaded, source };
-      denseCard.setModel({ title: source.label, engine: DENSE_ENGINE, modelBytes: loaded.bytes, ...(await engineBytes('dense')) });
+      denseCard.setModel({ title: source.label, engine: loaded.classifier.engine, modelBytes: loaded.bytes, ...(await engineBytes('dense')) });
       compressButton.disabled = false;
       classify();
       return true;
@@ -82,12 +82,12 @@ export async function mountDrawView(root: HTMLElement): Promise<void> {
     reported(`Could not open ${source.label}`, async () => {
       clearError();
       const bytes = await snnBytes(source);
-      const { loadCompressedClassifier, COMPRESSED_ENGINE } = await import('./compressed-engine.js');
+      const { loadCompressedClassifier } = await import('./compressed-engine.js');
       const classifier = await loadCompressedClassifier(bytes, source.label);
       compressed?.dispose();
       compressed = classifier;
       const note = source.origin === 'compressed' ? 'compressed in this page: no fine-tuning, so it loses more accuracy than `smallnets compress`' : undefined;
-      compressedCard.setModel({ title: source.label, engine: COMPRESSED_ENGINE, modelBytes: bytes.length, ...(await engineBytes('compressed')), ...(note ? { note } : {}) });
+      compressedCard.setModel({ title: source.label, engine: classifier.engine, modelBytes: bytes.length, ...(await engineBytes('compressed')), ...(note ? { note } : {}) });
       classify();
       return true;
     });
@@ -117,8 +117,8 @@ export async function mountDrawView(root: HTMLElement): Promise<void> {
       for (const [classifier, card] of [[dense?.classifier, denseCard], [compressed, compressedCard]] as const) {
         if (!classifier) continue;
         let correct = 0;
-        for (let start = 0; start < test.count; start += 250) {
-          const count = Math.min(250, test.count - start);
+        for (let start = 0; start < test.count; start += ACCURACY_BATCH) {
+          const count = Math.min(ACCURACY_BATCH, test.count - start);
           const p = classifier.predict(test.images.subarray(start * 784, (start + count) * 784), count);
           for (let i = 0; i < count; i++) {
             const row = p.subarray(i * 10, i * 10 + 10);

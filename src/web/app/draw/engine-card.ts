@@ -41,6 +41,7 @@ export function createEngineCard(id: string, heading: string): EngineCard {
       if (info.note) fact('Note', info.note, 'note');
       element.dataset.modelBytes = String(info.modelBytes);
       element.dataset.engineBytes = String(info.engineBytes);
+      element.dataset.engine = info.engine;
       bars.replaceChildren(h('p', { class: 'hint' }, 'Draw a digit to see what it thinks.'));
     },
     show(probabilities, milliseconds) {
@@ -55,6 +56,7 @@ export function createEngineCard(id: string, heading: string): EngineCard {
         }),
       );
       element.dataset.top1 = String(top[0]!.digit);
+      element.dataset.medianMs = String(sorted[Math.floor(sorted.length / 2)]!);
       element.dataset.probabilities = JSON.stringify(Array.from(probabilities, (p) => Number(p.toFixed(4))));
       fact('Latency', `${milliseconds.toFixed(2)} ms (median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} ms of ${sorted.length})`, 'latency');
     },

@@ -1,4 +1,4 @@
-/** A tf.layers digit model as a DigitClassifier (shared by the dense and, for now, the compressed engine). */
+/** A tf.layers digit model as a DigitClassifier on TF.js (the dense engine). */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadTfjs } from '../tfjs.js';
 import { asProbabilities, type DigitClassifier } from './digit-classifier.js';

@@ -9,6 +9,7 @@ import { decodeSnn } from '../../../format/index.js';
 import { expectedShardBytes, parseWeightsManifest } from '../../../models/manifest.js';
 import { snnToLayersModel } from '../../../models/snn-layers.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkDigitShapes } from '../draw/digit-classifier.js';
 import { loadTfjs } from '../tfjs.js';
 import type { MemoryArtifacts, ModelSource } from './model-sources.js';
 import { fetchBounded, fileBytes, MAX_MODEL_BYTES, snnBytes } from './read-source.js';
@@ -86,9 +87,5 @@ export async function openLayers(source: ModelSource): Promise<OpenedModel> {
 
 /** Check a model takes 28×28×1 digits and outputs 10 classes; the error names what it found. */
 export function checkDigitClassifier(model: tfl.LayersModel, label: string): void {
-  const input = model.inputs[0]?.shape ?? [];
-  const output = model.outputs[0]?.shape ?? [];
-  if (input.length !== 4 || input[1] !== 28 || input[2] !== 28 || input[3] !== 1 || output.length !== 2 || output[1] !== 10) {
-    throw new Error(`${label} takes ${JSON.stringify(input)} and gives ${JSON.stringify(output)}; a digit classifier takes [null,28,28,1] and gives [null,10]`);
-  }
+  checkDigitShapes(label, model.inputs[0]?.shape.slice(1) ?? [], model.outputs[0]?.shape.slice(1) ?? []);
 }

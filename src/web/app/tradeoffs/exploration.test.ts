@@ -24,9 +24,9 @@ describe('reading an exploration', () => {
   });
 
   it('refuses lines that break the contract', () => {
-    expect(parseTrialLine('{"key":"a","config":{},"status":"done","metrics":{"testAccuracy":1.5}}')).toBeNull();
-    expect(parseTrialLine('{"key":"a","config":{},"status":"running"}')).toBeNull();
-    expect(parseTrialLine('[1,2]')).toBeNull();
+    expect(parseTrialLine('{"key":"a","config":{},"status":"done","metrics":{"testAccuracy":1.5}}')).toBeUndefined();
+    expect(parseTrialLine('{"key":"a","config":{},"status":"running"}')).toBeUndefined();
+    expect(parseTrialLine('[1,2]')).toBeUndefined();
     expect(parseTrialLine('{"key":"a","config":{},"status":"failed","error":"boom"}')).toMatchObject({ key: 'a', status: 'failed', error: 'boom' });
     expect(parseTrials('not json\n').skipped).toBe(1);
   });

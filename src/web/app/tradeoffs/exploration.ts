@@ -5,7 +5,9 @@
  * is append-only and may be read while a run writes it), and other bad lines are counted, not fatal.
  *
  * The TrialRecord type mirrors the contract; src/explore/trial-record.ts (branch `explore`) will own
- * it with its own validating parser, which this file should then call instead of parseTrialLine.
+ * it with its own validating parser. parseTrialLine has that parser's signature (a record, or
+ * undefined for a line that is not one), and nothing else here parses lines (demo results are built
+ * as records), so switching is importing explore's parseTrialLine and TrialRecord in its place.
  */
 
 export interface TrialMetrics {
@@ -73,17 +75,17 @@ function parseLayers(v: unknown): LayerSummary[] | undefined {
   return ok ? (v as LayerSummary[]) : undefined;
 }
 
-/** One line of trials.jsonl → a record, or null when it is not one. */
-export function parseTrialLine(line: string): TrialRecord | null {
+/** One line of trials.jsonl → a record, or undefined when it is not one. */
+export function parseTrialLine(line: string): TrialRecord | undefined {
   let v: unknown;
   try {
     v = JSON.parse(line);
   } catch {
-    return null;
+    return undefined;
   }
-  if (!isObject(v) || typeof v.key !== 'string' || !isObject(v.config) || (v.status !== 'done' && v.status !== 'failed')) return null;
+  if (!isObject(v) || typeof v.key !== 'string' || !isObject(v.config) || (v.status !== 'done' && v.status !== 'failed')) return undefined;
   const metrics = v.metrics === undefined ? undefined : parseMetrics(v.metrics);
-  if (metrics === null || (v.status === 'done' && !metrics)) return null;
+  if (metrics === null || (v.status === 'done' && !metrics)) return undefined;
   const layers = parseLayers(v.layers);
   return {
     key: v.key,
@@ -145,9 +147,13 @@ export function paretoKeys(trials: readonly TrialRecord[], axis: Axis): string[]
 /** An exploration from its two files' text (pareto.json may be missing: the fronts are computed). */
 export function exploration(name: string, trialsText: string, paretoText: string | null): Exploration {
   const { trials, skipped } = parseTrials(trialsText);
+  return fromTrials(name, trials, skipped, paretoText === null ? {} : parsePareto(paretoText));
+}
+
+/** Chart axes and fronts for validated trials (fronts missing from `pareto` are computed). */
+function fromTrials(name: string, trials: TrialRecord[], skipped: number, pareto: ParetoFronts): Exploration {
   const done = trials.filter((t) => t.status === 'done');
   const axes = (['snnBytes', 'macs', 'latencyMs'] as const).filter((a) => done.length > 0 && done.every((t) => t.metrics![a] > 0));
-  const pareto = paretoText === null ? {} : parsePareto(paretoText);
   for (const axis of axes) pareto[FRONT_OF[axis]] ??= paretoKeys(trials, axis);
   return { name, trials, skipped, pareto, axes };
 }
@@ -164,8 +170,8 @@ export function demoExploration(name: string, text: string): Exploration {
     throw new Error(`${name} is not JSON (${(error as Error).message})`);
   }
   if (!isObject(v) || !Array.isArray(v.rows)) throw new Error(`${name} is neither an exploration's trials.jsonl nor a \`smallnets demo --json\` result (no rows)`);
-  const lines = v.rows
-    .filter((r): r is Record<string, unknown> => isObject(r) && typeof r.variant === 'string' && finite(r.testAccuracy) && finite(r.bytes) && finite(r.params))
+  const trials: TrialRecord[] = v.rows
+    .filter((r): r is Record<string, unknown> => isObject(r) && typeof r.variant === 'string' && finite(r.testAccuracy) && r.testAccuracy >= 0 && r.testAccuracy <= 1 && finite(r.bytes) && finite(r.params))
     .map((r) => ({
       key: r.variant as string,
       config: { variant: r.variant, ...(typeof r.notes === 'string' && r.notes ? { notes: r.notes } : {}) },
@@ -176,6 +182,7 @@ export function demoExploration(name: string, text: string): Exploration {
       },
       seconds: finite(r.seconds) ? r.seconds : 0, startedAt: '', finishedAt: '',
     }));
-  if (lines.length === 0) throw new Error(`${name} has no demo rows with accuracy, params and bytes`);
-  return exploration(name, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', null);
+  if (trials.length === 0) throw new Error(`${name} has no demo rows with accuracy, params and bytes`);
+  // A demo's variants are its keys; a later row with the same name replaces an earlier one, as in a trial log.
+  return fromTrials(name, [...new Map(trials.map((t) => [t.key, t])).values()], 0, {});
 }
