@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
+import { KernelWrapper, innerLayerFromConfig, kernelWrapperRule, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
+import { registerLayerRule } from '../models/layer-rules.js';
 import { CentroidIndexMap, gatherCentroids } from './gather-centroids.js';
 import { registerSerializable } from '../graph/serializable.js';
 import { registerReplicaModule } from '../training/replica-registry.js';
@@ -103,3 +104,14 @@ export class ClusterWrapper extends KernelWrapper {
 registerSerializable(ClusterWrapper);
 // Data-parallel workers import this module to rebuild models holding the wrapper.
 registerReplicaModule(ClusterWrapper.className, import.meta.url);
+// Loading from a file: the weights buildOwn creates (centroids, and an index per kernel element).
+registerLayerRule(
+  ClusterWrapper.className,
+  kernelWrapperRule((c, kernelShape) => {
+    const clusters = c.int('clusters', undefined, 2);
+    return [
+      { name: 'cluster_centroids', shape: [c.values['preserveSparsity'] ? clusters - 1 : clusters] },
+      { name: 'cluster_indices', shape: kernelShape },
+    ];
+  }),
+);

@@ -12,6 +12,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { KERNEL_LAYERS, kernelVariable, type KernelLayerEntry } from './kernel-layers.js';
+import type { LayerConfig } from '../models/layer-config.js';
+import { innerLayer, type LayerRule, type WeightShape } from '../models/layer-rules.js';
 
 export interface KernelWrapperArgs {
   layer: tfl.layers.Layer;
@@ -127,4 +129,28 @@ export abstract class KernelWrapper extends tfl.layers.Layer {
 export function innerLayerFromConfig(config: tf.serialization.ConfigDict): tfl.layers.Layer {
   const serialized = config['layer'] as unknown as { className: string; config: tf.serialization.ConfigDict };
   return deserializeLayer(serialized);
+}
+
+/**
+ * How a wrapped layer loads from a model file (models/layer-rules.ts), computed without building it:
+ * the inner stock layer's output and weights (named with the wrapper's name, as `build` creates
+ * them in its scope) plus the wrapper's own weights from `ownWeights`.
+ */
+export function kernelWrapperRule(ownWeights: (c: LayerConfig, kernelShape: number[], inner: LayerConfig) => WeightShape[]): LayerRule {
+  const allowed = Object.keys(KERNEL_LAYERS);
+  return {
+    arity: 'one',
+    nestedClasses: allowed,
+    output: (c, inputs) => {
+      const inner = innerLayer(c, allowed);
+      return inner.rule.output(inner.config, inputs);
+    },
+    weights: (c, inputs) => {
+      const inner = innerLayer(c, allowed);
+      const weights = inner.rule.weights!(inner.config, inputs);
+      const kernelName = KERNEL_LAYERS[inner.className]!.kernelProperty === 'kernel' ? 'kernel' : 'depthwise_kernel';
+      const kernel = weights.find((w) => w.name === kernelName)!;
+      return [...weights, ...ownWeights(c, kernel.shape, inner.config)];
+    },
+  };
 }

@@ -2,8 +2,10 @@
  * Saving and loading TF.js LayersModel files (model.json + binary weight shards) on disk and over
  * http(s), without tfjs-node.
  *
- * Files are untrusted: the JSON is parsed (never evaluated), every manifest entry is validated, and
- * the shard bytes are checked against what the manifest declares before any tensor is allocated.
+ * Files are untrusted: the JSON is parsed (never evaluated) and refused if it carries prototype keys;
+ * every manifest entry is validated; the topology's layers are checked against an allowlist and their
+ * weight shapes, computed without building anything, must equal the manifest's; and the shard bytes
+ * are checked against what the manifest declares — all before TF.js builds or allocates anything.
  * Saving is atomic: a temporary sibling directory is renamed into place.
  */
 import { stat } from 'node:fs/promises';
@@ -13,7 +15,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { RuntimeError } from '../errors.js';
 import { concatBytes } from '../format/bytes.js';
 import { writeDirAtomic } from './atomic-write.js';
-import { parseWeightsManifest, expectedShardBytes } from './manifest.js';
+import { checkJsonTree, parseJsonText } from './json-guard.js';
+import { parseWeightsManifest, expectedElements, expectedShardBytes, type ManifestGroup } from './manifest.js';
+import { checkTopologyAgainstManifest } from './topology-weights.js';
 import { isUrl, readLocation } from './read-bytes.js';
 import { modelArtifacts } from './model-artifacts.js';
 
@@ -25,6 +29,10 @@ export const WEIGHTS_BIN = 'weights.bin';
 export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 /** Weights a manifest may declare in all (2 GiB: more than any model smallnets trains or runs). */
 export const MAX_WEIGHT_BYTES = 2 ** 31;
+/** Weight values a model may have once dequantized (2^29 float32 = 2 GiB). */
+export const MAX_WEIGHT_ELEMENTS = 2 ** 29;
+/** Weight shard files a model.json may list (TF.js converters write 4 MB shards: 4096 is 16 GB). */
+export const MAX_WEIGHT_SHARDS = 4096;
 
 /** Serialize artifacts as TF.js LayersModel files: { 'model.json': …, 'weights.bin': … }. */
 export function artifactsToFiles(artifacts: tf.io.ModelArtifacts): Record<string, Uint8Array | string> {
@@ -66,43 +74,84 @@ function resolveShard(modelJsonAt: string, shard: string): string {
   return path.join(path.dirname(modelJsonAt), shard);
 }
 
+/** A model.json, parsed and checked, before any shard is read. */
+export interface ParsedModelJson {
+  modelTopology: object;
+  groups: ManifestGroup[];
+  userDefinedMetadata?: Record<string, object>;
+  /** Shard bytes the manifest declares in all. */
+  declaredBytes: number;
+}
+
+/**
+ * Parse and check a model.json's bytes (no I/O): JSON without prototype keys or deep nesting, a
+ * valid manifest within the caps, and a topology whose weights are exactly the manifest's — so
+ * nothing here or later allocates more than the file's own shards hold.
+ * @example
+ * const parsed = parseModelJson(await readFile('out/lenet5/model.json'), 'out/lenet5/model.json');
+ */
+export function parseModelJson(bytes: Uint8Array, where: string): ParsedModelJson {
+  const json = parseJsonText(new TextDecoder().decode(bytes), where);
+  checkJsonTree(json, where);
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || !('modelTopology' in json)) {
+    throw new RuntimeError(`${where} is not a TF.js LayersModel (no modelTopology)`);
+  }
+  const modelJson = json as { modelTopology: unknown; weightsManifest?: unknown; userDefinedMetadata?: unknown };
+  const groups = parseWeightsManifest(modelJson.weightsManifest, where);
+  const paths = groups.reduce((sum, g) => sum + g.paths.length, 0);
+  if (paths > MAX_WEIGHT_SHARDS) throw new RuntimeError(`${where} lists ${paths} weight shards, more than the ${MAX_WEIGHT_SHARDS} smallnets reads`);
+  const declaredBytes = groups.reduce((sum, g) => sum + expectedShardBytes(g.weights), 0);
+  if (declaredBytes > MAX_WEIGHT_BYTES) throw new RuntimeError(`${where} declares ${declaredBytes.toLocaleString('en-US')} bytes of weights, more than the ${MAX_WEIGHT_BYTES.toLocaleString('en-US')} smallnets reads`);
+  const elements = groups.reduce((sum, g) => sum + expectedElements(g.weights), 0);
+  if (elements > MAX_WEIGHT_ELEMENTS) throw new RuntimeError(`${where} declares ${elements.toLocaleString('en-US')} weight values, more than the ${MAX_WEIGHT_ELEMENTS.toLocaleString('en-US')} smallnets loads`);
+  const metadata = modelJson.userDefinedMetadata;
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+    throw new RuntimeError(`${where}: userDefinedMetadata is not an object`);
+  }
+  checkTopologyAgainstManifest(modelJson.modelTopology, groups.flatMap((g) => g.weights), where);
+  return {
+    modelTopology: modelJson.modelTopology as object,
+    groups,
+    declaredBytes,
+    ...(metadata ? { userDefinedMetadata: metadata as Record<string, object> } : {}),
+  };
+}
+
+/** Artifacts from a parsed model.json and its shards (one list per manifest group, in path order). */
+export function assembleArtifacts(parsed: ParsedModelJson, shards: Uint8Array[][], where: string): tf.io.ModelArtifacts {
+  const buffers: Uint8Array[] = [];
+  parsed.groups.forEach((group, g) => {
+    const need = expectedShardBytes(group.weights);
+    const have = (shards[g] ?? []).reduce((sum, s) => sum + s.byteLength, 0);
+    if (have !== need) throw new RuntimeError(`weights of ${where} hold ${have} bytes but the manifest declares ${need}`);
+    buffers.push(...shards[g]!);
+  });
+  return {
+    modelTopology: parsed.modelTopology,
+    weightSpecs: parsed.groups.flatMap((g) => g.weights),
+    weightData: concatBytes(buffers).buffer,
+    ...(parsed.userDefinedMetadata ? { userDefinedMetadata: parsed.userDefinedMetadata } : {}),
+  };
+}
+
 /** Read and validate model.json and its shards; returns artifacts ready for tf.loadLayersModel. */
 export async function loadModelArtifacts(location: string): Promise<tf.io.ModelArtifacts> {
   const jsonAt = await modelJsonLocation(location);
-  const raw = await readLocation(jsonAt, 'model.json', MAX_MODEL_JSON_BYTES);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(raw));
-  } catch (error) {
-    throw new RuntimeError(`${jsonAt} is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof json !== 'object' || json === null || !('modelTopology' in json)) {
-    throw new RuntimeError(`${jsonAt} is not a TF.js LayersModel (no modelTopology)`);
-  }
-  const modelJson = json as { modelTopology: object; weightsManifest?: unknown; userDefinedMetadata?: Record<string, object> };
-  const groups = parseWeightsManifest(modelJson.weightsManifest, jsonAt);
-  const declared = groups.reduce((sum, g) => sum + expectedShardBytes(g.weights), 0);
-  if (declared > MAX_WEIGHT_BYTES) throw new RuntimeError(`${jsonAt} declares ${declared.toLocaleString('en-US')} bytes of weights, more than the ${MAX_WEIGHT_BYTES.toLocaleString('en-US')} smallnets reads`);
-  const buffers: Uint8Array[] = [];
-  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  for (const group of groups) {
-    const need = expectedShardBytes(group.weights);
-    // No shard can be larger than its whole group: a bigger one is refused before it is read.
-    const shards = await Promise.all(group.paths.map((p) => readLocation(resolveShard(jsonAt, p), 'weight shard', need)));
-    const have = shards.reduce((sum, s) => sum + s.byteLength, 0);
-    if (have !== need) {
-      throw new RuntimeError(`weights of ${jsonAt} hold ${have} bytes but the manifest declares ${need}`);
+  const parsed = parseModelJson(await readLocation(jsonAt, 'model.json', MAX_MODEL_JSON_BYTES), jsonAt);
+  const shards: Uint8Array[][] = [];
+  for (const group of parsed.groups) {
+    // The shards of a group together hold exactly its bytes: each is read only up to what is still
+    // missing, so a long list of paths to one big file cannot multiply the memory taken.
+    let remaining = expectedShardBytes(group.weights);
+    const read: Uint8Array[] = [];
+    for (const p of group.paths) {
+      const shard = await readLocation(resolveShard(jsonAt, p), 'weight shard', remaining);
+      remaining -= shard.byteLength;
+      read.push(shard);
     }
-    buffers.push(...shards);
-    weightSpecs.push(...group.weights);
+    shards.push(read);
   }
-  const weightData = concatBytes(buffers);
-  return {
-    modelTopology: modelJson.modelTopology,
-    weightSpecs,
-    weightData: weightData.buffer,
-    ...(modelJson.userDefinedMetadata ? { userDefinedMetadata: modelJson.userDefinedMetadata } : {}),
-  };
+  return assembleArtifacts(parsed, shards, jsonAt);
 }
 
 /** Load a TF.js LayersModel from a directory, a model.json path, or an http(s) URL. */

@@ -64,6 +64,11 @@ function elementCount(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** Values these entries hold once loaded (quantized weights are dequantized to float32). */
+export function expectedElements(weights: tf.io.WeightsManifestEntry[]): number {
+  return weights.reduce((sum, w) => sum + elementCount(w.shape), 0);
+}
+
 /** Bytes the shards of a group must hold for these entries. */
 export function expectedShardBytes(weights: tf.io.WeightsManifestEntry[]): number {
   let total = 0;

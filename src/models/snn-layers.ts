@@ -10,6 +10,8 @@ import { concatBytes } from '../format/bytes.js';
 import { encodeSnnWithReport, encodeTensorAuto, type EncodingHint } from '../format/index.js';
 import type { JsonObject, SnnModel, SnnReport, SnnTensor } from '../format/spec.js';
 import { modelArtifacts } from './model-artifacts.js';
+import { checkJsonTree } from './json-guard.js';
+import { checkTopologyAgainstManifest } from './topology-weights.js';
 import { RuntimeError } from '../errors.js';
 
 /** Weight name (e.g. `conv1/kernel`) → how to encode it. Weights without a hint are stored float32. */
@@ -58,12 +60,11 @@ export async function encodeModel(
 /** TF.js artifacts (topology + float32/int32/bool weights) of a decoded .snn. */
 export function snnToArtifacts(snn: SnnModel): tf.io.ModelArtifacts {
   if (snn.topology === null) throw new RuntimeError('the .snn file has no model topology, so it cannot be rebuilt as a model');
-  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  const chunks: Uint8Array[] = [];
-  for (const t of snn.tensors) {
-    weightSpecs.push({ name: t.name, shape: [...t.shape], dtype: t.dtype });
-    chunks.push(tensorBytes(t));
-  }
+  const weightSpecs: tf.io.WeightsManifestEntry[] = snn.tensors.map((t) => ({ name: t.name, shape: [...t.shape], dtype: t.dtype }));
+  // The container's sizes are verified by its reader; the topology must build exactly these tensors.
+  checkJsonTree(snn.topology, 'the .snn topology');
+  checkTopologyAgainstManifest(snn.topology, weightSpecs, 'the .snn topology');
+  const chunks = snn.tensors.map(tensorBytes);
   return { modelTopology: snn.topology, weightSpecs, weightData: concatBytes(chunks).buffer };
 }
 

@@ -11,7 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { KernelWrapper, innerLayerFromConfig, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
+import { KernelWrapper, innerLayerFromConfig, kernelWrapperRule, type KernelWrapperArgs } from '../graph/kernel-wrapper.js';
+import { camelKeys, isPlainObject } from '../models/layer-config.js';
+import { registerLayerRule } from '../models/layer-rules.js';
 import { QuantizationConfig } from './config.js';
 import { registerSerializable } from '../graph/serializable.js';
 import { gridFromRange, type AffineGrid } from './fake-quant.js';
@@ -162,4 +164,18 @@ export class QuantizeWrapper extends KernelWrapper {
 registerSerializable(QuantizeWrapper);
 // Data-parallel workers import this module to rebuild models holding the wrapper.
 registerReplicaModule(QuantizeWrapper.className, import.meta.url);
+// Loading from a file: the weights buildOwn creates, read from the same config fields fromConfig reads.
+registerLayerRule(
+  QuantizeWrapper.className,
+  kernelWrapperRule((c, kernelShape, inner) => {
+    const q = isPlainObject(c.values['quantization']) ? camelKeys(c.values['quantization']) : c.fail('`quantization` is missing');
+    const activation = inner.values['activation'] ?? 'linear';
+    return [
+      ...(q['preserveSparsity'] ? [{ name: 'sparsity_mask', shape: kernelShape }] : []),
+      ...(q['activationBits'] !== null && !FLOAT_OUTPUT_ACTIVATIONS.includes(String(activation))
+        ? [{ name: 'activation_min', shape: [] }, { name: 'activation_max', shape: [] }]
+        : []),
+    ];
+  }),
+);
 
