@@ -48,6 +48,16 @@ export function pngHeaderOnly(width: number, height: number): Uint8Array {
   return concatBytes([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)]);
 }
 
+/** Replace a PNG's IHDR dimensions (CRC recomputed), keeping its pixel data: a tiny file claiming a huge image. */
+export function pngWithSize(bytes: Uint8Array, width: number, height: number): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  const view = new DataView(out.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  view.setUint32(29, crc32(out, 12, 29) >>> 0);
+  return out;
+}
+
 /** An RGBA PNG via pngjs. */
 export function rgbaPng(width: number, height: number, rgba: Uint8Array): Uint8Array {
   const png = new PNG({ width, height });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../engine/backend.js';
 import { convertChannels, decodeImage, encodePng, imageForModel, readImageFile, readImageHeader } from './image.js';
-import { pattern, pngHeaderOnly, rawPng, rgbJpeg, rgbaPng, withJpegSize } from './image-fixtures.test-util.js';
+import { pattern, pngHeaderOnly, pngWithSize, rawPng, rgbJpeg, rgbaPng, withJpegSize } from './image-fixtures.test-util.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -78,8 +78,30 @@ describe('bad images are refused with one line', () => {
     expect(() => decodeImage(jpegBytes.subarray(0, Math.floor(jpegBytes.length * 0.6)))).toThrow(/truncated JPEG/);
     expect(() => decodeImage(jpegBytes.subarray(0, 40))).toThrow(/truncated JPEG/);
     const pngBytes = rgbaPng(32, 32, pattern(32, 32, 4));
-    expect(() => decodeImage(pngBytes.subarray(0, pngBytes.length - 30))).toThrow(/corrupt or truncated PNG/);
+    expect(() => decodeImage(pngBytes.subarray(0, pngBytes.length - 30))).toThrow(/truncated PNG \(a chunk runs past the end of the file\)/);
     expect(() => decodeImage(pngBytes.subarray(0, 20))).toThrow(/truncated PNG/);
+  });
+
+  it('a 69-byte PNG and a 616-byte JPEG claiming 7000×7000 are refused in milliseconds, before decoding (they used to take 0.7–1.5 GB)', () => {
+    const png = pngWithSize(rawPng(4, 4, 2, pattern(4, 4, 3)), 7000, 7000);
+    const jpg = withJpegSize(rgbJpeg(8, 8, pattern(8, 8, 3)), 7000, 7000);
+    for (const [name, bytes] of [['bomb.png', png], ['bomb.jpg', jpg]] as const) {
+      const start = performance.now();
+      expect(() => decodeImage(bytes, { name })).toThrow(new RegExp(`^${name.replace('.', '\\.')} claims 7000×7000 pixels but holds only \\d+ bytes of image data \\(truncated, or a decompression bomb\\)$`));
+      expect(performance.now() - start).toBeLessThan(50);
+    }
+  });
+
+  it('a JPEG whose components are not all coded, and PNG headers with impossible fields, are refused', () => {
+    const jpg = rgbJpeg(16, 16, pattern(16, 16, 3));
+    // The scan's third component selector names a component the frame does not have: component 3 is never coded.
+    const sos = jpg.findIndex((v, i) => v === 0xff && jpg[i + 1] === 0xda);
+    const cut = Uint8Array.from(jpg);
+    cut[sos + 9] = 9;
+    expect(() => decodeImage(cut)).toThrow('image is a truncated JPEG (component 3 is never coded)');
+    const png = Uint8Array.from(rawPng(4, 4, 2, pattern(4, 4, 3)));
+    png[24] = 3; // bit depth 3 does not exist
+    expect(() => decodeImage(png)).toThrow('is a corrupt PNG (colour type 2 with bit depth 3)');
   });
 
   it('missing files name the path', async () => {
