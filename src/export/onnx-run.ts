@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { RuntimeError } from '../errors.js';
 import { imageShape, imageSize, type Split } from '../data/split.js';
-import { decodeOnnx } from './onnx-builder.js';
+import type { onnx as OnnxTypes } from 'onnx-proto';
+import { decodeOnnx, onnx } from './onnx-builder.js';
 
 type Ort = typeof import('onnxruntime-node');
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
@@ -54,22 +55,72 @@ const WEIGHT_INPUTS: Record<string, (index: number) => boolean> = {
   DequantizeLinear: (i) => i === 0,
 };
 
-/** Inspect an ONNX file without running it. */
+/** Largest fixed batch a model's input may declare (evaluation allocates a whole batch at once). */
+export const MAX_ONNX_FIXED_BATCH = 4096;
+/** Largest size of any declared dimension. */
+export const MAX_ONNX_DIM = 2 ** 24;
+
+/** Bytes per element of the initializer types the evaluator and exporter know (others are refused). */
+const ELEMENT_BYTES: Readonly<Record<number, number>> = { 1: 4, 2: 1, 3: 1, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8 };
+
+type TensorProto = OnnxTypes.ITensorProto;
+
+/**
+ * An initializer's element count, refused unless its dims are sane and its data holds exactly that
+ * many elements — so no count in the file can claim more memory than the file's own bytes.
+ */
+function checkInitializer(t: TensorProto, where: string): number {
+  const name = JSON.stringify(t.name ?? '');
+  const dims = (t.dims ?? []).map((d) => Number(d));
+  if (dims.length > 8 || !dims.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_ONNX_DIM)) {
+    throw new RuntimeError(`${where}: initializer ${name} has invalid dims [${(t.dims ?? []).join(', ')}]`);
+  }
+  const elements = dims.reduce((a, d) => a * d, 1);
+  if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData ?? []).length > 0) {
+    throw new RuntimeError(`${where}: initializer ${name} keeps its data in an external file, which smallnets does not read`);
+  }
+  const bytes = ELEMENT_BYTES[t.dataType ?? 0];
+  if (bytes === undefined) throw new RuntimeError(`${where}: initializer ${name} has unsupported data type ${t.dataType}`);
+  const raw = t.rawData?.length ?? 0;
+  const typed = (t.floatData?.length ?? 0) + (t.int32Data?.length ?? 0) + (t.int64Data?.length ?? 0) + (t.doubleData?.length ?? 0) + (t.uint64Data?.length ?? 0);
+  const held = raw > 0 ? raw / bytes : typed;
+  if (held !== elements || (raw > 0 && typed > 0)) {
+    throw new RuntimeError(`${where}: initializer ${name} declares dims [${dims.join(', ')}] (${elements} values) but holds ${raw > 0 ? `${raw} bytes` : `${typed} values`}`);
+  }
+  return elements;
+}
+
+function checkedDim(d: { dimValue?: unknown; dimParam?: string | null }, i: number, where: string): number | null {
+  if (d.dimValue === undefined || d.dimValue === null) return null;
+  const value = Number(d.dimValue);
+  if (value <= 0) return null;
+  const cap = i === 0 ? MAX_ONNX_FIXED_BATCH : MAX_ONNX_DIM;
+  if (!Number.isInteger(value) || value > cap) throw new RuntimeError(`${where}: input dimension ${i} is ${String(d.dimValue)}, over the ${cap} smallnets accepts`);
+  return value;
+}
+
+/** Inspect an ONNX file without running it; every initializer and the input's dims are checked. */
 export function onnxModelInfo(bytes: Uint8Array, where = 'ONNX model'): OnnxModelInfo {
   let model;
   try {
     model = decodeOnnx(bytes);
   } catch (error) {
-    throw new RuntimeError(`${where} is not a valid ONNX file: ${(error as Error).message.split('\n')[0]}`);
+    throw new RuntimeError(`${where} is not a valid ONNX file: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
   }
   const graph = model.graph;
   if (!graph) throw new RuntimeError(`${where} has no graph`);
-  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const initializers = new Map<string, TensorProto>();
+  for (const t of graph.initializer ?? []) {
+    checkInitializer(t, where);
+    initializers.set(t.name ?? '', t);
+  }
   const inputs = (graph.input ?? []).filter((v) => !initializers.has(v.name ?? ''));
   const input = inputs[0];
   const output = (graph.output ?? [])[0];
   if (!input || !output) throw new RuntimeError(`${where} declares no graph input or output`);
-  const inputShape = (input.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : null));
+  const dims = input.type?.tensorType?.shape?.dim ?? [];
+  if (dims.length > 8) throw new RuntimeError(`${where}: input has ${dims.length} dimensions`);
+  const inputShape = dims.map((d, i) => checkedDim(d, i, where));
   const counted = new Set<string>();
   let params = 0;
   for (const node of graph.node ?? []) {
