@@ -18,7 +18,7 @@ import { writeDirAtomic } from './atomic-write.js';
 import { checkJsonTree, parseJsonText } from './json-guard.js';
 import { parseWeightsManifest, expectedElements, expectedShardBytes, type ManifestGroup } from './manifest.js';
 import { checkTopologyAgainstManifest } from './topology-weights.js';
-import { isUrl, readLocation } from './read-bytes.js';
+import { fileInfo, isUrl, readLocation } from './read-bytes.js';
 import { modelArtifacts } from './model-artifacts.js';
 
 export { modelArtifacts };
@@ -138,14 +138,31 @@ export function assembleArtifacts(parsed: ParsedModelJson, shards: Uint8Array[][
 export async function loadModelArtifacts(location: string): Promise<tf.io.ModelArtifacts> {
   const jsonAt = await modelJsonLocation(location);
   const parsed = parseModelJson(await readLocation(jsonAt, 'model.json', MAX_MODEL_JSON_BYTES), jsonAt);
+  const locations = parsed.groups.map((group) => group.paths.map((p) => resolveShard(jsonAt, p)));
+  // Local shards are sized before any is read, and each file may be listed once (by any path to
+  // it): a short model.json naming one file thousands of times cannot make us hold more than the
+  // files on disk, and a size mismatch fails without reading a byte.
+  if (!isUrl(jsonAt)) {
+    const seen = new Set<string>();
+    for (const [g, group] of parsed.groups.entries()) {
+      let have = 0;
+      for (const file of locations[g]!) {
+        const { size, identity } = await fileInfo(file, 'weight shard');
+        if (seen.has(identity)) throw new RuntimeError(`${jsonAt} lists the weight shard file ${file} more than once`);
+        seen.add(identity);
+        have += size;
+      }
+      const need = expectedShardBytes(group.weights);
+      if (have !== need) throw new RuntimeError(`weights of ${jsonAt} hold ${have} bytes but the manifest declares ${need}`);
+    }
+  }
   const shards: Uint8Array[][] = [];
-  for (const group of parsed.groups) {
-    // The shards of a group together hold exactly its bytes: each is read only up to what is still
-    // missing, so a long list of paths to one big file cannot multiply the memory taken.
+  for (const [g, group] of parsed.groups.entries()) {
+    // Each shard is read only up to what its group still misses (a server cannot send more).
     let remaining = expectedShardBytes(group.weights);
     const read: Uint8Array[] = [];
-    for (const p of group.paths) {
-      const shard = await readLocation(resolveShard(jsonAt, p), 'weight shard', remaining);
+    for (const location of locations[g]!) {
+      const shard = await readLocation(location, 'weight shard', remaining);
       remaining -= shard.byteLength;
       read.push(shard);
     }

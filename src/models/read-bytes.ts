@@ -38,15 +38,20 @@ export async function readHead(file: string, count: number, what = 'file'): Prom
   }
 }
 
-/** Size of a local file, or a one-line RuntimeError. */
-export async function fileSize(file: string, what = 'file'): Promise<number> {
+/** Size and identity (device and inode: the same for every path to one file) of a local file, or a one-line RuntimeError. */
+export async function fileInfo(file: string, what = 'file'): Promise<{ size: number; identity: string }> {
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    return info.size;
+    return { size: info.size, identity: `${info.dev}:${info.ino}` };
   } catch (error) {
     throw readFailure(what, file, error);
   }
+}
+
+/** Size of a local file, or a one-line RuntimeError. */
+export async function fileSize(file: string, what = 'file'): Promise<number> {
+  return (await fileInfo(file, what)).size;
 }
 
 /**

@@ -63,7 +63,7 @@ export function snnToArtifacts(snn: SnnModel): tf.io.ModelArtifacts {
   const weightSpecs: tf.io.WeightsManifestEntry[] = snn.tensors.map((t) => ({ name: t.name, shape: [...t.shape], dtype: t.dtype }));
   // The container's sizes are verified by its reader; the topology must build exactly these tensors.
   checkJsonTree(snn.topology, 'the .snn topology');
-  checkTopologyAgainstManifest(snn.topology, weightSpecs, 'the .snn topology');
+  checkTopologyAgainstManifest(snn.topology, weightSpecs, 'the .snn topology', "the file's tensors");
   const chunks = snn.tensors.map(tensorBytes);
   return { modelTopology: snn.topology, weightSpecs, weightData: concatBytes(chunks).buffer };
 }

@@ -42,21 +42,21 @@ function resolver(weights: ExpectedWeight[], specs: tf.io.WeightsManifestEntry[]
  * @example
  * const facts = checkTopologyAgainstManifest(artifacts.modelTopology, artifacts.weightSpecs ?? [], 'model.json');
  */
-export function checkTopologyAgainstManifest(topology: unknown, specs: tf.io.WeightsManifestEntry[], where: string): TopologyFacts {
+export function checkTopologyAgainstManifest(topology: unknown, specs: tf.io.WeightsManifestEntry[], where: string, held = 'the weights manifest'): TopologyFacts {
   const facts = inspectTopology(topology, where);
   const resolve = resolver(facts.weights, specs);
   const matched = new Map<ExpectedWeight, string>();
   for (const spec of specs) {
     const weight = resolve(spec.name);
-    if (!weight) throw new RuntimeError(`${where}: the weights manifest has ${JSON.stringify(spec.name)}, which no layer of the model holds`);
+    if (!weight) throw new RuntimeError(`${where}: ${held} has ${JSON.stringify(spec.name)}, which no layer of the model holds`);
     const earlier = matched.get(weight);
-    if (earlier !== undefined) throw new RuntimeError(`${where}: the weights manifest gives ${describe(weight)} twice (${earlier} and ${spec.name})`);
+    if (earlier !== undefined) throw new RuntimeError(`${where}: ${held} gives ${describe(weight)} twice (${earlier} and ${spec.name})`);
     matched.set(weight, spec.name);
     if (spec.shape.length !== weight.shape.length || spec.shape.some((d, i) => d !== weight.shape[i])) {
-      throw new RuntimeError(`${where}: ${describe(weight)} is [${weight.shape.join(', ')}] in the topology but [${spec.shape.join(', ')}] in the weights manifest`);
+      throw new RuntimeError(`${where}: ${describe(weight)} is [${weight.shape.join(', ')}] in the topology but [${spec.shape.join(', ')}] in ${held}`);
     }
   }
   const missing = facts.weights.find((w) => !matched.has(w));
-  if (missing) throw new RuntimeError(`${where}: ${describe(missing)} [${missing.shape.join(', ')}] is not in the weights manifest`);
+  if (missing) throw new RuntimeError(`${where}: ${describe(missing)} [${missing.shape.join(', ')}] is not in ${held}`);
   return facts;
 }
