@@ -66,7 +66,10 @@ function pngFacts(b: Uint8Array, name: string): PngFacts {
   return { header: { format: 'png', width: u32(b, 16), height: u32(b, 20), channels }, bitDepth, colorType };
 }
 
-/** Total IDAT bytes, walking the chunks to IEND; every chunk must fit in the file. */
+/**
+ * Total IDAT bytes, walking the chunks to IEND; every chunk must fit in the file, and there is one
+ * IHDR (pngjs would decode with the dimensions of a second one, which nothing checked).
+ */
 function pngDataBytes(b: Uint8Array, name: string): number {
   let at = 8;
   let idat = 0;
@@ -74,6 +77,7 @@ function pngDataBytes(b: Uint8Array, name: string): number {
     const length = u32(b, at);
     if (length > b.length - at - 12) throw new RuntimeError(`${name} is a truncated PNG (a chunk runs past the end of the file)`);
     const type = String.fromCharCode(...b.subarray(at + 4, at + 8));
+    if (type === 'IHDR' && at !== 8) throw new RuntimeError(`${name} is a corrupt PNG (a second IHDR chunk)`);
     if (type === 'IDAT') idat += length;
     if (type === 'IEND') return idat;
     at += 12 + length;

@@ -92,6 +92,13 @@ describe('bad images are refused with one line', () => {
     }
   });
 
+  it('a second IHDR is refused: pngjs decodes with its dimensions, which nothing checked (found by fuzzing: 227 bytes took 23 s and 3 GB)', () => {
+    const png = rawPng(7, 5, 2, pattern(7, 5, 3));
+    const second = pngWithSize(png, 7, 2_097_157).subarray(8, 33); // the same IHDR chunk, claiming 7×2,097,157
+    const twoHeaders = Uint8Array.from([...png.subarray(0, 33), ...second, ...png.subarray(33)]);
+    expect(() => decodeImage(twoHeaders)).toThrow('image is a corrupt PNG (a second IHDR chunk)');
+  });
+
   it('a JPEG whose components are not all coded, and PNG headers with impossible fields, are refused', () => {
     const jpg = rgbJpeg(16, 16, pattern(16, 16, 3));
     // The scan's third component selector names a component the frame does not have: component 3 is never coded.
