@@ -314,3 +314,40 @@ RESULT_SECTIONS.push({
   ],
   rows: [{ command: 'npx tsx bench/web-digit.ts --dense out/lenet5 --snn out/lenet5.snn --json' }],
 });
+
+const FUZZ_TARGET_NAMES = ['model-json', 'png', 'jpeg', 'onnx', 'snn'];
+RESULT_SECTIONS.push(
+  {
+    name: 'fuzz',
+    title: 'Fuzzing every decoder: a CI-sized run per target (issue 12)',
+    intro:
+      'Seeded structure-aware mutation (src/fuzz/, one file per target): each case is accepted or refused with the decoder\'s one-line error, or it is a crash (another exception, a multi-line message, a hang past 2 s, or resident memory past +256 MB). Cases run in a watched worker thread; cases/s excludes its start-up, and for model-json includes building every accepted model with TF.js and comparing its weights with the checker's prediction. The test suite runs the same 10,000 cases per target (model-json, png, jpeg, onnx: src/fuzz/targets/*.test.ts; snn: src/format/fuzz.test.ts) and replays test/fuzz-corpus/.',
+    columns: [
+      { header: 'target', value: (r) => String(r['target']) },
+      { header: 'cases', value: num('cases') },
+      { header: 'cases/s', value: num('casesPerSecond') },
+      { header: 'accepted', value: num('accepted') },
+      { header: 'refused', value: num('refused') },
+      { header: 'crashes', value: num('crashes') },
+      { header: 'hangs', value: num('hangs') },
+      { header: 'peak RSS MB', value: num('peakRssMb') },
+    ],
+    rows: FUZZ_TARGET_NAMES.map((t) => ({ command: `npx tsx scripts/fuzz.ts --target ${t} --cases 10000 --seed 1 --json` })),
+  },
+  {
+    name: 'fuzz-history',
+    title: 'Fuzzing: long runs recorded so far (issue 12)',
+    intro:
+      'Runs of `npm run fuzz -- --target NAME --minutes M --record`, appended to test/fuzz-runs.jsonl (the goal is ≥ 1,000,000 cases per target over time); crashes found by them are kept in test/fuzz-corpus/ and replayed by the tests.',
+    columns: [
+      { header: 'target', value: (r) => String(r['target']) },
+      { header: 'recorded runs', value: num('runs') },
+      { header: 'cases in all', value: num('totalCases') },
+      { header: 'crashes in all', value: num('totalCrashes') },
+      { header: 'longest run: cases', value: (r) => num('cases')((r['longest'] as Record<string, unknown> | null) ?? {}) },
+      { header: 'longest run: cases/s', value: (r) => num('casesPerSecond')((r['longest'] as Record<string, unknown> | null) ?? {}) },
+      { header: 'longest run: date', value: (r) => String((r['longest'] as Record<string, unknown> | null)?.['date'] ?? '–').slice(0, 10) },
+    ],
+    rows: FUZZ_TARGET_NAMES.map((t) => ({ command: `npx tsx scripts/fuzz.ts --target ${t} --history --json` })),
+  },
+);

@@ -16,7 +16,7 @@ const RANK: Readonly<Record<string, number>> = {
   models: 2, training: 2, analysis: 2, graph: 2,
   pruning: 3, quantization: 3, clustering: 3, restructure: 3, runtime: 3, export: 3,
   pipeline: 4, explore: 4, demo: 4,
-  cli: 5, web: 5,
+  cli: 5, web: 5, fuzz: 5,
   'index.ts': 6,
 };
 

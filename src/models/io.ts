@@ -19,9 +19,9 @@ import { checkJsonTree, parseJsonText } from './json-guard.js';
 import { parseWeightsManifest, expectedElements, expectedShardBytes, type ManifestGroup } from './manifest.js';
 import { checkTopologyAgainstManifest } from './topology-weights.js';
 import { fileInfo, isUrl, readLocation } from './read-bytes.js';
-import { modelArtifacts } from './model-artifacts.js';
+import { buildLayersModel, modelArtifacts } from './model-artifacts.js';
 
-export { modelArtifacts };
+export { buildLayersModel, modelArtifacts };
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -173,11 +173,5 @@ export async function loadModelArtifacts(location: string): Promise<tf.io.ModelA
 
 /** Load a TF.js LayersModel from a directory, a model.json path, or an http(s) URL. */
 export async function loadModel(location: string): Promise<tfl.LayersModel> {
-  const artifacts = await loadModelArtifacts(location);
-  try {
-    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0];
-    throw new RuntimeError(`cannot build model from ${location}: ${message}`);
-  }
+  return buildLayersModel(await loadModelArtifacts(location), location);
 }

@@ -3,7 +3,8 @@
  * the web playground uses it in the browser to write a .snn file of a model trained in the page.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { RuntimeError } from '../errors.js';
 
 /** The model.json + weights a LayersModel saves to, in memory. */
 export async function modelArtifacts(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
@@ -15,4 +16,18 @@ export async function modelArtifacts(model: tfl.LayersModel): Promise<tf.io.Mode
     }),
   );
   return captured!;
+}
+
+/**
+ * Build checked artifacts with TF.js; whatever TF.js throws (Errors or not) becomes a one-line
+ * RuntimeError naming `where`.
+ */
+export async function buildLayersModel(artifacts: tf.io.ModelArtifacts, where: string): Promise<tfl.LayersModel> {
+  try {
+    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (error) {
+    if (error instanceof RuntimeError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RuntimeError(`cannot build model from ${where}: ${message.split('\n')[0]}`);
+  }
 }

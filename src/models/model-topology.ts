@@ -68,10 +68,11 @@ function checkClasses(entry: Record<string, unknown>, className: string, where: 
     const node = stack.pop();
     if (Array.isArray(node)) stack.push(...node);
     else if (isPlainObject(node)) {
-      const keys = camelKeys(node);
-      const nested = keys['className'];
-      if (nested !== undefined && (typeof nested !== 'string' || !nestedAllowed.has(nested))) {
-        throw new RuntimeError(`${where} uses class ${JSON.stringify(nested)} in its config, which smallnets does not load (only TF.js's built-in initializers, regularizers and constraints)`);
+      // Both spellings TF.js reads a class name from (class_name is camelCased on load).
+      for (const nested of [node['class_name'], node['className']]) {
+        if (nested !== undefined && (typeof nested !== 'string' || !nestedAllowed.has(nested))) {
+          throw new RuntimeError(`${where} uses class ${JSON.stringify(nested)} in its config, which smallnets does not load (only TF.js's built-in initializers, regularizers and constraints)`);
+        }
       }
       stack.push(...Object.values(node));
     }

@@ -9,7 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { concatBytes } from '../format/bytes.js';
 import { encodeSnnWithReport, encodeTensorAuto, type EncodingHint } from '../format/index.js';
 import type { JsonObject, SnnModel, SnnReport, SnnTensor } from '../format/spec.js';
-import { modelArtifacts } from './model-artifacts.js';
+import { buildLayersModel, modelArtifacts } from './model-artifacts.js';
 import { checkJsonTree } from './json-guard.js';
 import { checkTopologyAgainstManifest } from './topology-weights.js';
 import { RuntimeError } from '../errors.js';
@@ -83,10 +83,5 @@ function tensorBytes(t: SnnTensor): Uint8Array {
  * const model = await snnToLayersModel(decodeSnn(await readFile('lenet5.snn')));
  */
 export async function snnToLayersModel(snn: SnnModel): Promise<tfl.LayersModel> {
-  try {
-    return await tfl.loadLayersModel(tf.io.fromMemory(snnToArtifacts(snn)));
-  } catch (error) {
-    if (error instanceof RuntimeError) throw error;
-    throw new RuntimeError(`cannot build a model from the .snn file: ${(error as Error).message.split('\n')[0]}`);
-  }
+  return buildLayersModel(snnToArtifacts(snn), 'the .snn file');
 }

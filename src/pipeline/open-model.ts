@@ -13,7 +13,7 @@ import type { Split } from '../data/split.js';
 import { decodeSnn, type SnnModel } from '../format/index.js';
 import { FILE_KIND_NAMES, SNIFF_BYTES, detectFileKind } from '../models/detect-format.js';
 import type { ModelFamily } from '../models/imagenet.js';
-import { loadModelArtifacts } from '../models/io.js';
+import { buildLayersModel, loadModelArtifacts } from '../models/io.js';
 import { isUrl, readHead, readLocation } from '../models/read-bytes.js';
 import { MAX_SNN_FILE_BYTES, snnToLayersModel } from '../models/snn-model.js';
 import { ZOO_SPEC_FORMS, loadZooModel, looksLikeZooSpec, parseZooSpec, zooFamily } from '../models/zoo.js';
@@ -92,12 +92,7 @@ async function openOnnx(location: string, bytes: Uint8Array): Promise<OpenedMode
 
 async function openTfjs(location: string): Promise<OpenedLayersModel> {
   const artifacts = await loadModelArtifacts(location);
-  let layers: tfl.LayersModel;
-  try {
-    layers = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
-  } catch (error) {
-    throw new RuntimeError(`cannot build model from ${location}: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const layers = await buildLayersModel(artifacts, location);
   return fromLayers(location, 'tfjs', layers, { weightSpecs: artifacts.weightSpecs ?? [] });
 }
 
