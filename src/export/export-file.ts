@@ -74,6 +74,6 @@ export async function exportToFile(source: ExportSource, options: ExportFileOpti
   }
   const bytes = exportOnnx(source.model, weightQuantization ? { weightQuantization } : {});
   await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
-  await writeFileAtomic(options.out, bytes);
+  await writeFileAtomic(options.out, bytes, { force: options.force ?? false });
   return { bytes: bytes.byteLength, mapping };
 }
