@@ -1,12 +1,20 @@
 /**
  * Per-epoch progress bars on stderr (cli-progress). Silent when stderr is not a TTY unless forced,
  * in which case one summary line per epoch is printed instead — logs stay readable in CI.
+ *
+ * The bar never changes the terminal's modes: cli-progress hides the cursor and turns off line
+ * wrapping by default, and a run ended by Ctrl-C in the middle of an epoch (which is synchronous
+ * compute: no handler could run to undo them) would leave the terminal without a cursor. Here the
+ * cursor stays, and lines are cut to the terminal's width instead of relying on disabled wrapping.
  */
 import cliProgress from 'cli-progress';
 
 export interface EpochProgress {
   update(done: number, metrics: { loss: number; accuracy: number; imagesPerSecond: number }): void;
+  /** The epoch finished: complete the bar (or print the epoch's summary line). */
   stop(): void;
+  /** The epoch failed: end the bar's line, print no summary. */
+  abort(): void;
 }
 
 export interface ProgressOptions {
@@ -17,7 +25,7 @@ export interface ProgressOptions {
 
 export function epochProgress(epoch: number, epochs: number, total: number, options: ProgressOptions = {}): EpochProgress {
   const label = options.label ? `${options.label} ` : '';
-  if (options.enabled === false) return { update() {}, stop() {} };
+  if (options.enabled === false) return { update() {}, stop() {}, abort() {} };
   let last = { loss: 0, accuracy: 0, imagesPerSecond: 0 };
   if (!process.stderr.isTTY) {
     return {
@@ -29,13 +37,16 @@ export function epochProgress(epoch: number, epochs: number, total: number, opti
           `${label}epoch ${epoch}/${epochs}: loss ${last.loss.toFixed(4)} acc ${last.accuracy.toFixed(4)} ${Math.round(last.imagesPerSecond)} img/s\n`,
         );
       },
+      abort() {},
     };
   }
   const bar = new cliProgress.SingleBar(
     {
       format: `${label}epoch ${epoch}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {ips} img/s`,
       stream: process.stderr,
-      hideCursor: true,
+      // Leave the terminal's modes alone (see above): no cursor hiding, no `ESC[?7l`.
+      hideCursor: false,
+      linewrap: true,
       clearOnComplete: false,
     },
     cliProgress.Presets.shades_classic,
@@ -51,6 +62,9 @@ export function epochProgress(epoch: number, epochs: number, total: number, opti
     },
     stop() {
       bar.stop();
+    },
+    abort() {
+      bar.stop(); // ends the line; the terminal's modes were never changed
     },
   };
 }

@@ -144,30 +144,36 @@ export function trainModel(model: tfl.LayersModel, split: Split, options: TrainO
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
-      for (let b = 0; b < stepsPerEpoch; b++) {
-        const indices = order.slice(b * batchSize, Math.min((b + 1) * batchSize, split.count));
-        step++;
-        if (options.schedule === 'cosine') setLearningRate(optimizer, baseLr * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / totalSteps)));
-        beforeStep?.(step);
-        const [batchLoss, batchCorrect] = parallelStep
-          ? parallelStep(shiftedBatch(split.images, indices, maxShift, random, dataShape), indices.map((i) => split.labels[i]!), imageShape)
-          : tf.tidy(() => {
-          const idx = tf.tensor1d(indices, 'int32');
-          const xs = maxShift > 0
-            ? tf.tensor(shiftedBatch(split.images, indices, maxShift, random, dataShape), [indices.length, ...imageShape])
-            : tf.gather(allXs, idx);
-          const ys = tf.gather(allYs, idx) as tf.Tensor2D;
-          return step_(xs, ys);
-        });
-        afterStep?.(step);
-        lossSum += batchLoss * indices.length;
-        correct += batchCorrect;
-        seen += indices.length;
-        bar.update(seen, {
-          loss: lossSum / seen,
-          accuracy: correct / seen,
-          imagesPerSecond: seen / ((performance.now() - epochStart) / 1000),
-        });
+      // An error mid-epoch ends the bar's line (so the error starts on its own), without an epoch summary.
+      try {
+        for (let b = 0; b < stepsPerEpoch; b++) {
+          const indices = order.slice(b * batchSize, Math.min((b + 1) * batchSize, split.count));
+          step++;
+          if (options.schedule === 'cosine') setLearningRate(optimizer, baseLr * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / totalSteps)));
+          beforeStep?.(step);
+          const [batchLoss, batchCorrect] = parallelStep
+            ? parallelStep(shiftedBatch(split.images, indices, maxShift, random, dataShape), indices.map((i) => split.labels[i]!), imageShape)
+            : tf.tidy(() => {
+            const idx = tf.tensor1d(indices, 'int32');
+            const xs = maxShift > 0
+              ? tf.tensor(shiftedBatch(split.images, indices, maxShift, random, dataShape), [indices.length, ...imageShape])
+              : tf.gather(allXs, idx);
+            const ys = tf.gather(allYs, idx) as tf.Tensor2D;
+            return step_(xs, ys);
+          });
+          afterStep?.(step);
+          lossSum += batchLoss * indices.length;
+          correct += batchCorrect;
+          seen += indices.length;
+          bar.update(seen, {
+            loss: lossSum / seen,
+            accuracy: correct / seen,
+            imagesPerSecond: seen / ((performance.now() - epochStart) / 1000),
+          });
+        }
+      } catch (error) {
+        bar.abort();
+        throw error;
       }
       bar.stop();
       history.push({ loss: lossSum / seen, accuracy: correct / seen });
