@@ -38,6 +38,20 @@ export function rawPng(width: number, height: number, colorType: 0 | 2 | 3 | 4 |
   ]);
 }
 
+/** A gray 8-bit PNG of `width`×`height` whose single IDAT holds `idat` as given (valid CRCs whatever it is). */
+export function grayPng(width: number, height: number, idat: Uint8Array, interlace: 0 | 1 = 0): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr.set([8, 0, 0, 0, interlace], 8);
+  return concatBytes([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array())]);
+}
+
+/** Unfiltered scanlines of a gray 8-bit `width`×`height` image (filter byte 0, then a pattern). */
+export function grayScanlines(width: number, height: number): Uint8Array {
+  return new Uint8Array(height * (width + 1)).map((_, i) => (i % (width + 1) === 0 ? 0 : i & 255));
+}
+
 /** Just a signature and an IHDR claiming `width`×`height` (no pixel data at all). */
 export function pngHeaderOnly(width: number, height: number): Uint8Array {
   const ihdr = new Uint8Array(13);

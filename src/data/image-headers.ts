@@ -53,6 +53,7 @@ interface PngFacts {
   header: ImageHeader;
   bitDepth: number;
   colorType: number;
+  interlaced: boolean;
 }
 
 function pngFacts(b: Uint8Array, name: string): PngFacts {
@@ -63,26 +64,38 @@ function pngFacts(b: Uint8Array, name: string): PngFacts {
   if (!PNG_DEPTHS[colorType]?.includes(bitDepth)) throw new RuntimeError(`${name} is a corrupt PNG (colour type ${colorType} with bit depth ${bitDepth})`);
   if (b[26] !== 0 || b[27] !== 0 || b[28]! > 1) throw new RuntimeError(`${name} is a corrupt PNG (unknown compression, filter or interlace method)`);
   const channels = colorType === 0 || colorType === 4 ? 1 : 3;
-  return { header: { format: 'png', width: u32(b, 16), height: u32(b, 20), channels }, bitDepth, colorType };
+  return { header: { format: 'png', width: u32(b, 16), height: u32(b, 20), channels }, bitDepth, colorType, interlaced: b[28] === 1 };
 }
 
 /**
  * Total IDAT bytes, walking the chunks to IEND; every chunk must fit in the file, and there is one
  * IHDR (pngjs would decode with the dimensions of a second one, which nothing checked).
  */
-function pngDataBytes(b: Uint8Array, name: string): number {
+function pngData(b: Uint8Array, name: string): Uint8Array[] {
   let at = 8;
-  let idat = 0;
+  const idat: Uint8Array[] = [];
   while (at + 12 <= b.length) {
     const length = u32(b, at);
     if (length > b.length - at - 12) throw new RuntimeError(`${name} is a truncated PNG (a chunk runs past the end of the file)`);
     const type = String.fromCharCode(...b.subarray(at + 4, at + 8));
     if (type === 'IHDR' && at !== 8) throw new RuntimeError(`${name} is a corrupt PNG (a second IHDR chunk)`);
-    if (type === 'IDAT') idat += length;
+    if (type === 'IDAT') idat.push(b.subarray(at + 8, at + 8 + length));
     if (type === 'IEND') return idat;
     at += 12 + length;
   }
   throw new RuntimeError(`${name} is a truncated PNG (no IEND chunk)`);
+}
+
+/** Adam7 passes: first column and row, column and row steps. */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+
+/** The filtered scanlines the image's data must inflate to, pass by pass (each row: a filter byte, then its pixels). */
+function pngScanlines(facts: PngFacts): Array<{ rows: number; bytes: number }> {
+  const { width, height } = facts.header;
+  const bits = PNG_SAMPLES[facts.colorType]! * facts.bitDepth;
+  const pass = (w: number, h: number) => ({ rows: w === 0 ? 0 : h, bytes: 1 + Math.ceil((w * bits) / 8) });
+  if (!facts.interlaced) return [pass(width, height)];
+  return ADAM7.map(([x0, y0, dx, dy]) => pass(Math.max(0, Math.ceil((width - x0) / dx)), Math.max(0, Math.ceil((height - y0) / dy))));
 }
 
 /** JPEG start-of-frame markers (SOF0–SOF15 except DHT C4, JPG C8 and DAC CC). */
@@ -213,11 +226,13 @@ function tooLittleData(name: string, header: ImageHeader, bytes: number): Runtim
 }
 
 /** PNG: the IDAT bytes, at DEFLATE's largest ratio, must reach the declared pixel bits. */
-function checkPngData(bytes: Uint8Array, facts: PngFacts, name: string): void {
+function checkPngData(bytes: Uint8Array, facts: PngFacts, name: string): PngStream {
   const { width, height } = facts.header;
   const pixelBytes = (width * height * PNG_SAMPLES[facts.colorType]! * facts.bitDepth) / 8;
-  const data = pngDataBytes(bytes, name);
+  const chunks = pngData(bytes, name);
+  const data = chunks.reduce((sum, c) => sum + c.length, 0);
   if (data * DEFLATE_MAX_RATIO + 1024 < pixelBytes) throw tooLittleData(name, facts.header, data);
+  return { chunks, scanlines: pngScanlines(facts) };
 }
 
 /** JPEG: every component coded, and each DC scan long enough for one bit per block it codes. */
@@ -238,10 +253,18 @@ function checkJpegData(facts: JpegFacts, name: string): void {
   }
 }
 
-/** The checked facts a decoder needs: header, and for a JPEG where its scans start and whether it ends. */
+/** A PNG's compressed image data (its IDAT chunks, in order) and the scanlines it must inflate to. */
+export interface PngStream {
+  chunks: Uint8Array[];
+  /** Per pass (one, or Adam7's seven): rows, and bytes per row with its filter byte. */
+  scanlines: Array<{ rows: number; bytes: number }>;
+}
+
+/** The checked facts a decoder needs: the header; for a JPEG whether it ends; for a PNG its stream. */
 export interface CheckedImage {
   header: ImageHeader;
   jpegComplete: boolean;
+  png: PngStream | null;
 }
 
 /**
@@ -253,14 +276,13 @@ export function checkImage(bytes: Uint8Array, maxPixels: number, name: string): 
   if (isPng(bytes)) {
     const facts = pngFacts(bytes, name);
     checkDimensions(facts.header, maxPixels, name);
-    checkPngData(bytes, facts, name);
-    return { header: facts.header, jpegComplete: false };
+    return { header: facts.header, jpegComplete: false, png: checkPngData(bytes, facts, name) };
   }
   if (isJpeg(bytes)) {
     const facts = jpegFacts(bytes, name);
     checkDimensions(facts.header, maxPixels, name);
     checkJpegData(facts, name);
-    return { header: facts.header, jpegComplete: facts.complete };
+    return { header: facts.header, jpegComplete: facts.complete, png: null };
   }
   throw new RuntimeError(`${name} is not a PNG or JPEG image`);
 }

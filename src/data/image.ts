@@ -15,6 +15,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { RuntimeError } from '../errors.js';
 import { checkImage, type ImageHeader } from './image-headers.js';
+import { checkPngStream } from './png-stream.js';
 
 export { checkDimensions, readImageHeader, type ImageFormat, type ImageHeader } from './image-headers.js';
 
@@ -46,10 +47,11 @@ function firstLine(error: unknown): string {
 export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): DecodedImage {
   const name = options.name ?? 'image';
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const { header, jpegComplete } = checkImage(bytes, maxPixels, name);
+  const { header, jpegComplete, png } = checkImage(bytes, maxPixels, name);
   const { width, height, channels } = header;
   const pixels = width * height;
-  if (header.format === 'png') {
+  if (png) {
+    checkPngStream(png, name);
     let rgba: Uint8Array;
     try {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

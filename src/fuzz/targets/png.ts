@@ -6,7 +6,7 @@
  * changed — filter bytes, lengths — and deflated again, so pngjs's unfilter code sees them);
  * `finish` recomputes the CRCs most of the time so the mutations get past pngjs's CRC check.
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { unzlibSync, zlibSync } from 'fflate';
 import { RuntimeError } from '../../errors.js';
 import { concatBytes } from '../../format/bytes.js';
 import { crc32 } from '../../format/crc32.js';
@@ -82,7 +82,7 @@ function encodePng(width: number, height: number, colorType: number, depth: numb
     SIGNATURE,
     chunk('IHDR', ihdr),
     ...(colorType === 3 ? [chunk('PLTE', palette), chunk('tRNS', Uint8Array.of(0, 128))] : []),
-    chunk('IDAT', new Uint8Array(deflateSync(data))),
+    chunk('IDAT', zlibSync(data)),
     chunk('IEND', new Uint8Array()),
   ]);
 }
@@ -147,12 +147,13 @@ function mutate(input: Uint8Array, random: Random): Mutation {
       if (!idat) return mutateBytes(input, random);
       let raw: Uint8Array;
       try {
-        raw = new Uint8Array(inflateSync(input.subarray(idat.at + 8, idat.at + 8 + idat.length)));
+        // fflate, not node:zlib: Node's synchronous inflate leaks on every corrupt stream.
+        raw = unzlibSync(input.subarray(idat.at + 8, idat.at + 8 + idat.length));
       } catch {
         return mutateBytes(input, random);
       }
       const changed = mutateBytes(raw, random);
-      return { bytes: splice(input, idat.at, idat.length + 12, chunk('IDAT', new Uint8Array(deflateSync(changed.bytes)))), kind: `png:scanlines-${changed.kind}` };
+      return { bytes: splice(input, idat.at, idat.length + 12, chunk('IDAT', zlibSync(changed.bytes))), kind: `png:scanlines-${changed.kind}` };
     }
     default: {
       const data = mutateBytes(input.slice(c.at + 8, c.at + 8 + c.length), random);
