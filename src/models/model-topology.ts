@@ -81,7 +81,7 @@ function checkClasses(entry: Record<string, unknown>, className: string, where: 
   if (config['weights'] !== undefined && config['weights'] !== null) throw new RuntimeError(`${where} carries initial weights in its config; weights belong in the weights manifest`);
 }
 
-function layerEntry(raw: unknown, i: number, where: string): LayerEntry {
+function layerEntry(raw: unknown, i: number, where: string, functional: boolean): LayerEntry {
   if (!isPlainObject(raw)) throw new RuntimeError(`${where}: layer ${i} is not an object`);
   const keys = camelKeys(raw);
   const className = keys['className'];
@@ -90,7 +90,11 @@ function layerEntry(raw: unknown, i: number, where: string): LayerEntry {
   const config = camelKeys(keys['config']);
   const name = config['name'] ?? keys['name'];
   if (typeof name !== 'string' || name.length === 0 || name.length > 256) throw new RuntimeError(`${where}: layer ${i} (${className}) has no valid name`);
-  if (keys['name'] !== undefined && keys['name'] !== name) throw new RuntimeError(`${where}: layer ${i} is named both ${JSON.stringify(keys['name'])} and ${JSON.stringify(name)}`);
+  // A functional model's layers are found by the entry's own name (Container.fromConfig), the layer
+  // is named by its config: they must agree, or TF.js waits forever for a layer it filed elsewhere.
+  if ((functional || keys['name'] !== undefined) && keys['name'] !== name) {
+    throw new RuntimeError(`${where}: layer ${i} is named ${JSON.stringify(keys['name'] ?? null)} in the model but ${JSON.stringify(name)} in its config`);
+  }
   const label = `${where}: layer ${name} (${className})`;
   checkClasses({ ...keys, config: keys['config'] }, className, label);
   return { name, className, config: new LayerConfig(keys['config'], label), raw: keys };
@@ -150,8 +154,8 @@ function layerList(value: unknown, where: string): unknown[] {
   return value;
 }
 
-function uniqueEntries(list: unknown[], where: string): LayerEntry[] {
-  const entries = list.map((raw, i) => layerEntry(raw, i, where));
+function uniqueEntries(list: unknown[], where: string, functional: boolean): LayerEntry[] {
+  const entries = list.map((raw, i) => layerEntry(raw, i, where, functional));
   const seen = new Set<string>();
   for (const e of entries) {
     if (seen.has(e.name)) throw new RuntimeError(`${where}: two layers are named ${JSON.stringify(e.name)}`);
@@ -168,7 +172,7 @@ function inputLayerShape(entry: LayerEntry): Shape {
 
 function walkSequential(config: unknown, where: string): Omit<TopologyFacts, 'className'> {
   const list = layerList(Array.isArray(config) ? config : isPlainObject(config) ? camelKeys(config)['layers'] : undefined, where);
-  const entries = uniqueEntries(list, where);
+  const entries = uniqueEntries(list, where, false);
   const builder = new Builder();
   const first = entries[0]!;
   const input = (first.className === 'InputLayer' ? inputLayerShape(first) : declaredInput(first))
@@ -210,7 +214,7 @@ function nodeList(entry: LayerEntry): Connection[][] {
 function walkFunctional(config: unknown, where: string): Omit<TopologyFacts, 'className'> {
   if (!isPlainObject(config)) throw new RuntimeError(`${where}: the model config is not an object`);
   const keys = camelKeys(config);
-  const entries = uniqueEntries(layerList(keys['layers'], where), where);
+  const entries = uniqueEntries(layerList(keys['layers'], where), where, true);
   const byName = new Map(entries.map((e) => [e.name, e]));
   const builder = new Builder();
   // Output shape of each node created so far, per layer, in creation order (a layer's node index).

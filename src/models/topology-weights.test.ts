@@ -79,6 +79,13 @@ describe('a topology is checked against its weights manifest before anything is 
     expect(() => checkTopologyAgainstManifest(missingNode, [], 'm')).toThrow('a missing node index or a cycle');
   });
 
+  it('a functional layer whose entry name differs from its config name is refused (TF.js files it under one and waits for the other forever: found by fuzzing)', () => {
+    const x = inputLayer('x', [null, 4]);
+    const renamed = { ...call(dense('a', 2), 'x'), name: undefined };
+    const topology = functional([x, renamed, call(dense('b', 2), 'a')], ['x'], ['b']);
+    expect(() => checkTopologyAgainstManifest(topology, [], 'm')).toThrow('m: layer 1 is named null in the model but "a" in its config');
+  });
+
   it('a functional graph listed out of order resolves as TF.js resolves it', () => {
     const topology = functional([call(dense('b', 2), 'a'), call(dense('a', 3), 'x'), inputLayer('x', [null, 4])], ['x'], ['b']);
     const facts = checkTopologyAgainstManifest(topology, [
