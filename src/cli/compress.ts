@@ -56,7 +56,7 @@ export function register(program: Command): void {
       if (!data) log('no training data (--data none): compression is data-free, without retraining or fine-tuning');
       const result = await compress(model, { ...options, seed: flags.seed ?? options.seed }, data);
       for (const line of result.notes) log(line);
-      await writeFileAtomic(flags.out, result.bytes);
+      await writeFileAtomic(flags.out, result.bytes, { force: flags.force ?? false });
       const { sizes } = result;
       const total = (key: 'params' | 'nonzero' | 'bytesDense' | 'bytesPruned' | 'bytesQuantized' | 'bytesHuffman') => sizes.layers.reduce((s, l) => s + l[key], 0);
       printTable(
