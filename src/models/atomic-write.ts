@@ -46,13 +46,20 @@ export async function checkOutDir(dir: string, force = false): Promise<void> {
   // by creating and removing a temporary sibling where the output will be written.
   const probeParent = info ? path.dirname(resolved) : parent;
   const probe = path.join(probeParent, `.smallnets-probe-${process.pid}-${Date.now()}`);
-  try {
-    await access(probeParent, fsConstants.W_OK);
-    await mkdir(probe);
-  } catch {
-    throw new UsageError(`\`out\` ${dir} is not writable (cannot create files in ${probeParent})`, { option: 'out' });
-  }
-  await rm(probe, { recursive: true, force: true });
+  // The probe is a temporary file like any other: a signal while it exists removes it first.
+  await withInterruptCleanup(
+    () => rmSync(probe, { recursive: true, force: true }),
+    async () => {
+      try {
+        await access(probeParent, fsConstants.W_OK);
+        await mkdir(probe);
+      } catch {
+        throw new UsageError(`\`out\` ${dir} is not writable (cannot create files in ${probeParent})`, { option: 'out' });
+      } finally {
+        await rm(probe, { recursive: true, force: true });
+      }
+    },
+  );
 }
 
 async function nearestExistingAncestor(dir: string): Promise<string> {

@@ -10,7 +10,7 @@ import { decodeImage } from '../data/image.js';
 import { pattern, rawPng } from '../data/image-fixtures.test-util.js';
 import { lenet5 } from '../models/lenet.js';
 import { saveModel } from '../models/io.js';
-import { openLayersModel } from '../pipeline/open-model.js';
+import { openLayersModel } from './open-model.js';
 import { predictImages } from './predict.js';
 
 setFlagsFromString('--expose-gc');
@@ -35,17 +35,17 @@ describe('predict leaks nothing', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('1,000 predictions (the path `smallnets predict` takes): tensor count unchanged, heap flat', async () => {
+  it('1,000 predictions through predictImages (what `smallnets predict` calls): tensor count unchanged, heap flat', async () => {
     const opened = await openLayersModel(path.join(dir, 'lenet5'));
     const images = [
       { path: 'gray.png', image: decodeImage(rawPng(28, 28, 0, pattern(28, 28, 1))) },
       { path: 'colour.png', image: decodeImage(rawPng(40, 30, 2, pattern(40, 30, 3))) }, // resized, converted to luminance
     ];
     const predict = () => predictImages(opened.layers, images, { top: 3, labels: null, preprocess: 'unit' });
-    for (let i = 0; i < 50; i++) predict(); // warm-up: kernels, caches
+    for (let i = 0; i < 50; i++) await predict(); // warm-up: kernels, caches
     const tensors = tf.memory().numTensors;
     const heap = await settledHeap();
-    for (let i = 0; i < 1000; i++) predict();
+    for (let i = 0; i < 1000; i++) await predict();
     expect(tf.memory().numTensors).toBe(tensors);
     expect((await settledHeap()) - heap).toBeLessThan(4 * 2 ** 20);
     opened.dispose();
@@ -56,7 +56,7 @@ describe('predict leaks nothing', () => {
     const image = [{ path: 'gray.png', image: decodeImage(rawPng(28, 28, 0, pattern(28, 28, 1))) }];
     for (let i = 0; i < 50; i++) {
       const opened = await openLayersModel(path.join(dir, 'lenet5'));
-      predictImages(opened.layers, image, { top: 1, labels: null, preprocess: 'unit' });
+      await predictImages(opened.layers, image, { top: 1, labels: null, preprocess: 'unit' });
       opened.dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
