@@ -63,7 +63,7 @@ describe('loadImageFolder', () => {
     const cases: Array<[string, Record<string, Uint8Array | string>, RegExp]> = [
       ['mixed sizes', { ...good(3), 'cls/big.png': gray(9, 6) }, /big\.png is 6×6 but .*0\.png is 4×4/],
       ['not an image', { ...good(3), 'cls/notes.txt': 'hello' }, /notes\.txt is not a PNG or JPEG image/],
-      ['truncated', { ...good(3), 'cls/cut.png': gray(9).subarray(0, 40) }, /cut\.png is a corrupt or truncated PNG/],
+      ['truncated', { ...good(3), 'cls/cut.png': gray(9).subarray(0, 40) }, /cut\.png is a truncated PNG/],
     ];
     for (const [name, files, message] of cases) {
       const dir = await folder(name.replace(/ /g, '-'), files);
@@ -88,6 +88,17 @@ describe('loadImageFolder', () => {
     expect(Array.from(skipped.train.labels).sort()).toEqual([0, 0, 2, 2]);
     await rm(path.join(dir, 'a', 'gone.png'));
     await expect(loadImageFolder(dir, { shape: [4, 4, 1], validationSplit: 0 })).rejects.toThrow(/class folder .*b has no images/);
+  });
+
+  it('links to folders are not followed (Keras\' follow_links=False): a link to / or back to the folder neither walks the disk nor loops', async () => {
+    const dir = await folder('links', { 'a/0.png': gray(1), 'b/0.png': gray(2) });
+    await symlink('/', path.join(dir, 'a', 'root'));
+    await symlink('..', path.join(dir, 'b', 'loop'));
+    await symlink(path.join(dir, 'a'), path.join(dir, 'linked-class'));
+    await symlink(path.join(dir, 'a', '0.png'), path.join(dir, 'b', 'linked.png')); // a link to a file is read
+    const read = await loadImageFolder(dir, { shape: [4, 4, 1], validationSplit: 0 });
+    expect(read.classNames).toEqual(['a', 'b']);
+    expect(Array.from(read.train.labels).sort()).toEqual([0, 1, 1]);
   });
 
   it('no class folders, a missing folder, an impossible split or too many bytes are refused before reading images', async () => {

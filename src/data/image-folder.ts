@@ -10,7 +10,7 @@
  * RuntimeError naming it, or with `skipBad` a warning and the file is left out. Images are converted
  * to the requested channels (luminance or gray→RGB) and resized bilinearly to the requested size.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { RuntimeError, usageCheck } from '../errors.js';
@@ -62,13 +62,19 @@ async function listDirectory(dir: string, what: string): Promise<string[]> {
   }
 }
 
-/** Every file below `dir` (recursively, sorted, hidden entries skipped). */
+/**
+ * Every file below `dir` (recursively, sorted, hidden entries skipped). Symbolic links to folders
+ * are not followed (Keras' default, follow_links=False): a link to `/` or to the folder itself in a
+ * downloaded dataset would otherwise walk the whole disk or loop; links to files are read as files.
+ */
 async function filesBelow(dir: string, found: string[]): Promise<void> {
   for (const name of await listDirectory(dir, 'class folder')) {
     const full = path.join(dir, name);
-    const info = await stat(full).catch(() => undefined);
-    if (info?.isDirectory()) await filesBelow(full, found);
-    else found.push(full);
+    const own = await lstat(full).catch(() => undefined);
+    const info = own?.isSymbolicLink() ? await stat(full).catch(() => undefined) : own;
+    if (info?.isDirectory()) {
+      if (!own!.isSymbolicLink()) await filesBelow(full, found);
+    } else found.push(full);
     if (found.length > MAX_FOLDER_FILES) throw new RuntimeError(`${dir} holds more than ${MAX_FOLDER_FILES.toLocaleString('en-US')} files`);
   }
 }
@@ -78,7 +84,8 @@ async function listClasses(dir: string): Promise<Array<{ name: string; files: st
   const classes: Array<{ name: string; files: string[] }> = [];
   for (const name of await listDirectory(dir, 'data folder')) {
     const full = path.join(dir, name);
-    if (!(await stat(full).catch(() => undefined))?.isDirectory()) continue; // loose files at the top are not images of a class
+    // Loose files at the top are not images of a class; nor is a link to a folder (not followed, as below).
+    if (!(await lstat(full).catch(() => undefined))?.isDirectory()) continue;
     const files: string[] = [];
     await filesBelow(full, files);
     classes.push({ name, files });
