@@ -4,6 +4,7 @@
  * the corpus replay, `npm run fuzz -- --target NAME` and the results rows follow.
  */
 import type { FuzzTarget } from '../target.js';
+import { imageFolderTarget } from './image-folder.js';
 import { jpegTarget } from './jpeg.js';
 import { modelJsonTarget } from './model-json.js';
 import { onnxTarget } from './onnx.js';
@@ -16,4 +17,5 @@ export const FUZZ_TARGETS: Readonly<Record<string, FuzzTarget>> = {
   [jpegTarget.name]: jpegTarget,
   [onnxTarget.name]: onnxTarget,
   [snnTarget.name]: snnTarget,
+  [imageFolderTarget.name]: imageFolderTarget,
 };
