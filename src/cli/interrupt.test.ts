@@ -3,12 +3,14 @@ import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../engine/backend.js';
+import { encodePng } from '../data/image.js';
 import { lenet300 } from '../models/lenet.js';
 import { saveModel } from '../models/io.js';
 import { cliProcess, waitForStderr } from './cli-process.test-util.js';
 
 let root: string;
 let model: string;
+let digits: string;
 
 /** Everything in `dir` but `keep`: temporary siblings, moved-aside outputs, locks. */
 async function leftovers(dir: string, keep: string[]): Promise<string[]> {
@@ -50,15 +52,26 @@ describe('Ctrl-C and SIGTERM in the middle of a run', () => {
     await initBackend('cpu');
     model = path.join(root, 'lenet300');
     await saveModel(lenet300(1), model);
+    // A tiny image folder (10 classes × 4 digits): epochs take milliseconds, so many epochs keep each
+    // run going until the signal, without loading MNIST.
+    digits = path.join(root, 'digits');
+    for (let c = 0; c < 10; c++) {
+      await mkdir(path.join(digits, String(c)), { recursive: true });
+      for (let i = 0; i < 4; i++) {
+        const pixels = new Uint8Array(28 * 28).map((_, p) => ((p * (c + 3) + i * 17) % 97 < 30 ? 255 : 0));
+        await writeFile(path.join(digits, String(c), `${i}.png`), encodePng({ width: 28, height: 28, channels: 1, data: pixels }));
+      }
+    }
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('train, prune and compress end at once, leave the existing --out untouched and no temporary file', async () => {
-    // Three real processes at once (a few seconds each to reach their second epoch).
+    // Three real processes at once, each signalled once its first epoch is done.
+    const data = ['--data', digits, '--validation-split', '0.25'];
     await Promise.all([
-      interrupt('train', (out) => ['train', 'lenet300', '--epochs', '4', '--threads', '1', '--out', out, '--force'], 'SIGINT', false),
-      interrupt('prune', (out) => ['prune', '--model', model, '--sparsity', '0.5', '--epochs', '4', '--out', out, '--force'], 'SIGTERM', false),
-      interrupt('compress', (out) => ['compress', '--model', model, '--prune', '0.5', '--epochs', '4', '--out', out, '--force'], 'SIGINT', true),
+      interrupt('train', (out) => ['train', 'lenet300', ...data, '--epochs', '100000', '--threads', '1', '--out', out, '--force'], 'SIGINT', false),
+      interrupt('prune', (out) => ['prune', '--model', model, ...data, '--sparsity', '0.5', '--epochs', '100000', '--out', out, '--force'], 'SIGTERM', false),
+      interrupt('compress', (out) => ['compress', '--model', model, ...data, '--prune', '0.5', '--epochs', '100000', '--out', out, '--force'], 'SIGINT', true),
     ]);
   });
 });
