@@ -51,7 +51,7 @@ async function leftovers(dir: string, output: string): Promise<string[]> {
 
 let root: string;
 
-describe('outputs written by real processes', () => {
+describe.concurrent('outputs written by real processes', () => {
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'smallnets-writers-'));
   });
