@@ -4,7 +4,20 @@
  * by its library name ("epochs must be a positive integer, got 0"); the CLI maps them to exit codes
  * (usage → 2, runtime → 1) and, through `option`, to its flag ("--epochs must …"). No imports, so
  * standard-library-only modules (the .snn reader, the runtime) share these classes in a browser.
+ * Every message is one printable line, whatever names it quotes (see `printable`).
  */
+
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A message with its control characters written as escapes (`\n`, `\u001b`): names in messages come
+ * from files, folders and URLs, and a file named "a\nb.png" or one holding a terminal escape must not
+ * break a one-line error or drive the terminal it is printed on (found by fuzzing image folders).
+ */
+export function printable(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 export interface UsageErrorOptions {
   /** The option the message is about, by its library (camelCase) name: `epochs`, `batchSize`, `out`. */
@@ -18,7 +31,7 @@ export class UsageError extends Error {
   readonly option: string | undefined;
 
   constructor(message: string, options: UsageErrorOptions = {}) {
-    super(message);
+    super(printable(message));
     this.option = options.option;
   }
 }
@@ -30,7 +43,7 @@ export class RuntimeError extends Error {
   readonly option: string | undefined;
 
   constructor(message: string, options: UsageErrorOptions = {}) {
-    super(message);
+    super(printable(message));
     this.option = options.option;
   }
 }
