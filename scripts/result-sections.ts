@@ -315,13 +315,13 @@ RESULT_SECTIONS.push({
   rows: [{ command: 'npx tsx bench/web-digit.ts --dense out/lenet5 --snn out/lenet5.snn --json' }],
 });
 
-const FUZZ_TARGET_NAMES = ['model-json', 'png', 'jpeg', 'onnx', 'snn', 'image-folder'];
+const FUZZ_TARGET_NAMES = ['model-json', 'png', 'jpeg', 'onnx', 'snn', 'runtime-plan', 'image-folder'];
 RESULT_SECTIONS.push(
   {
     name: 'fuzz',
     title: 'Fuzzing every decoder: a CI-sized run per target (issue 12)',
     intro:
-      'Seeded structure-aware mutation (src/fuzz/, one file per target): each case is accepted or refused with the decoder\'s one-line error, or it is a crash (another exception, a multi-line message, a hang past 2 s, or resident memory past +256 MB). Cases run in a watched worker thread; cases/s excludes its start-up, and for model-json includes building every accepted model with TF.js and comparing its weights with the checker\'s prediction. The test suite runs the same 10,000 cases per target (model-json, png, jpeg, onnx: src/fuzz/targets/*.test.ts; snn: src/format/fuzz.test.ts; image-folder: 2,000, as each case writes and reads files) and replays test/fuzz-corpus/.',
+      'Seeded structure-aware mutation (src/fuzz/, one file per target): each case is accepted or refused with the decoder\'s one-line error, or it is a crash (another exception, a multi-line message, a hang past 2 s, or resident memory past +256 MB). Cases run in a watched worker thread; cases/s excludes its start-up, and for model-json includes building every accepted model with TF.js and comparing its weights with the checker\'s prediction. The test suite runs the same 10,000 cases per target (model-json, png, jpeg, onnx: src/fuzz/targets/*.test.ts; snn: src/format/fuzz.test.ts; runtime-plan: src/fuzz/targets/runtime-plan.test.ts; image-folder: 2,000, as each case writes and reads files) and replays test/fuzz-corpus/.',
     columns: [
       { header: 'target', value: (r) => String(r['target']) },
       { header: 'cases', value: num('cases') },

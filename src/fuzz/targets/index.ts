@@ -9,6 +9,7 @@ import { jpegTarget } from './jpeg.js';
 import { modelJsonTarget } from './model-json.js';
 import { onnxTarget } from './onnx.js';
 import { pngTarget } from './png.js';
+import { runtimePlanTarget } from './runtime-plan.js';
 import { snnTarget } from './snn.js';
 
 export const FUZZ_TARGETS: Readonly<Record<string, FuzzTarget>> = {
@@ -18,4 +19,5 @@ export const FUZZ_TARGETS: Readonly<Record<string, FuzzTarget>> = {
   [onnxTarget.name]: onnxTarget,
   [snnTarget.name]: snnTarget,
   [imageFolderTarget.name]: imageFolderTarget,
+  [runtimePlanTarget.name]: runtimePlanTarget,
 };
