@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../engine/backend.js';
+import { head, loadMnist } from '../data/mnist.js';
+import { lenet300 } from '../models/lenet.js';
+import { saveModel } from '../models/io.js';
+import { trainModel } from '../training/train.js';
+import { runCli } from './run-cli.test-util.js';
+
+let dir: string;
+let model: string;
+let space: string;
+const DIGITS = ['--train-digits', '256', '--test-digits', '200'];
+
+function lastJson(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+async function logKeys(out: string): Promise<string[]> {
+  const text = await readFile(path.join(out, 'trials.jsonl'), 'utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => (JSON.parse(l) as { key: string }).key);
+}
+
+async function accuracies(out: string): Promise<Record<string, number>> {
+  const text = await readFile(path.join(out, 'trials.jsonl'), 'utf8');
+  const entries = text.trim().split('\n').map((l) => JSON.parse(l) as { key: string; metrics: { testAccuracy: number } });
+  return Object.fromEntries(entries.map((r) => [r.key, r.metrics.testAccuracy]));
+}
+
+describe('smallnets explore', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'smallnets-explore-'));
+    const m = lenet300(1);
+    trainModel(m, head(loadMnist().train, 256), { epochs: 1, progress: false });
+    model = path.join(dir, 'lenet300');
+    await saveModel(m, model);
+    space = path.join(dir, 'tiny.json');
+    await writeFile(space, JSON.stringify({ name: 'tiny', knobs: { sparsity: [0, 0.9], clusters: [null, 'dense:4'], epochs: [1], fineTuneEpochs: [1] } }));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('grid run: store, fronts, csv, three SVG charts, JSON summary; a second run resumes with nothing to do', async () => {
+    const out = path.join(dir, 'inline');
+    const r = await runCli(['explore', model, '--space', space, '--out', out, ...DIGITS, '--max-drop', '100', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = lastJson(r.stdout);
+    expect(result).toMatchObject({ command: 'explore', trials: 4, ran: 4, failed: 0, out });
+    const keys = await logKeys(out);
+    expect(new Set(keys).size).toBe(4);
+    const pareto = JSON.parse(await readFile(path.join(out, 'pareto.json'), 'utf8')) as Record<string, string[]>;
+    expect(Object.keys(pareto)).toEqual(['accuracyVsBytes', 'accuracyVsMacs', 'accuracyVsLatency']);
+    expect(result['pareto']).toEqual(pareto['accuracyVsBytes']);
+    for (const k of Object.values(pareto).flat()) expect(keys).toContain(k);
+    // With a 100-point budget the best is simply the smallest file.
+    const sizes = (await readFile(path.join(out, 'trials.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).metrics.snnBytes as number);
+    expect((result['best'] as { bytes: number }).bytes).toBe(Math.min(...sizes));
+    expect((await readFile(path.join(out, 'trials.csv'), 'utf8')).trim().split('\n')).toHaveLength(5);
+    for (const chart of ['bubble.svg', 'accuracy-vs-bytes.svg', 'accuracy-vs-latency.svg']) {
+      const svg = await readFile(path.join(out, chart), 'utf8');
+      expect(svg, chart).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\s*$/);
+      expect(svg).toMatch(/k=dense:4/);
+    }
+    for (const key of keys) expect((await stat(path.join(out, 'artifacts', `${key}.snn`))).size).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/Pareto front \(accuracy vs \.snn bytes\)/);
+
+    const again = await runCli(['explore', model, '--space', space, '--out', out, ...DIGITS, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(lastJson(again.stdout)).toMatchObject({ trials: 4, ran: 0 });
+    expect(again.stderr).toMatch(/resuming .*: 4 finished trials kept/);
+  });
+
+  it('kill -9 mid-sweep, restart: the same trial set as an uninterrupted run, no duplicates', async () => {
+    const out = path.join(dir, 'killed');
+    const entry = new URL('./main.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, [
+      '--import', 'tsx', '--input-type=module', '-e',
+      `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1));`,
+      '--', 'explore', model, '--space', space, '--out', out, ...DIGITS,
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Kill it as soon as two trials are stored (mid-sweep: the third is running).
+    for (;;) {
+      const lines = await readFile(path.join(out, 'trials.jsonl'), 'utf8').then((t) => t.split('\n').length - 1, () => 0);
+      if (lines >= 2) break;
+      if (child.exitCode !== null) throw new Error(`explore ended before it could be killed: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const before = await logKeys(out);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    expect(before.length).toBeLessThan(4);
+
+    const resumed = await runCli(['explore', model, '--space', space, '--out', out, ...DIGITS, '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(lastJson(resumed.stdout)).toMatchObject({ trials: 4, ran: 4 - before.length });
+    const after = await logKeys(out);
+    expect(after.length).toBe(new Set(after).size);
+    expect([...after].sort()).toEqual([...(await logKeys(path.join(dir, 'inline')))].sort());
+    expect(after.slice(0, before.length)).toEqual(before);
+  });
+
+  it('usage errors: a malformed space names the field, another space in --out is refused, no model', async () => {
+    const bad = path.join(dir, 'bad-space.json');
+    await writeFile(bad, JSON.stringify({ knobs: { widht: [1, 0.5] } }));
+    const r1 = await runCli(['explore', model, '--space', bad, '--out', path.join(dir, 'never')]);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/^smallnets: space\.knobs\.widht is not a knob \(knobs: width,/);
+    const r2 = await runCli(['explore', model, '--space', 'quick', '--out', path.join(dir, 'inline'), ...DIGITS]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/--out .*inline holds another exploration \(space tiny vs quick\).*--force/);
+    const r3 = await runCli(['explore', 'lenet5', '--out', path.join(dir, 'never')]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/explore needs a trained model; lenet5 names an untrained builder/);
+    await expect(stat(path.join(dir, 'never'))).rejects.toThrow();
+  });
+});
