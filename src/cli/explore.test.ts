@@ -45,7 +45,7 @@ describe('smallnets explore', () => {
 
   it('grid run: store, fronts, csv, three SVG charts, JSON summary; a second run resumes with nothing to do', async () => {
     const out = path.join(dir, 'inline');
-    const r = await runCli(['explore', model, '--space', space, '--out', out, ...DIGITS, '--max-drop', '100', '--json']);
+    const r = await runCli(['explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--max-drop', '100', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = lastJson(r.stdout);
     expect(result).toMatchObject({ command: 'explore', trials: 4, ran: 4, failed: 0, out });
@@ -67,10 +67,21 @@ describe('smallnets explore', () => {
     for (const key of keys) expect((await stat(path.join(out, 'artifacts', `${key}.snn`))).size).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/Pareto front \(accuracy vs \.snn bytes\)/);
 
-    const again = await runCli(['explore', model, '--space', space, '--out', out, ...DIGITS, '--json']);
+    const again = await runCli(['explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(lastJson(again.stdout)).toMatchObject({ trials: 4, ran: 0 });
     expect(again.stderr).toMatch(/resuming .*: 4 finished trials kept/);
+  });
+
+  it('two worker threads give the same trials and the same accuracies as one thread', async () => {
+    const out = path.join(dir, 'threads');
+    const r = await runCli(['explore', model, '--space', space, '--workers', '2', '--trials', '2', '--out', out, ...DIGITS, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/trials on 2 threads/);
+    const inline = await accuracies(path.join(dir, 'inline'));
+    const threads = await accuracies(out);
+    expect(Object.keys(threads)).toHaveLength(2);
+    for (const [key, accuracy] of Object.entries(threads)) expect(accuracy, key).toBe(inline[key]);
   });
 
   it('kill -9 mid-sweep, restart: the same trial set as an uninterrupted run, no duplicates', async () => {
@@ -79,7 +90,7 @@ describe('smallnets explore', () => {
     const child = spawn(process.execPath, [
       '--import', 'tsx', '--input-type=module', '-e',
       `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1));`,
-      '--', 'explore', model, '--space', space, '--out', out, ...DIGITS,
+      '--', 'explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -97,7 +108,7 @@ describe('smallnets explore', () => {
     expect(before.length).toBeGreaterThanOrEqual(2);
     expect(before.length).toBeLessThan(4);
 
-    const resumed = await runCli(['explore', model, '--space', space, '--out', out, ...DIGITS, '--json']);
+    const resumed = await runCli(['explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(lastJson(resumed.stdout)).toMatchObject({ trials: 4, ran: 4 - before.length });
     const after = await logKeys(out);
@@ -112,7 +123,7 @@ describe('smallnets explore', () => {
     const r1 = await runCli(['explore', model, '--space', bad, '--out', path.join(dir, 'never')]);
     expect(r1.code).toBe(2);
     expect(r1.stderr).toMatch(/^smallnets: space\.knobs\.widht is not a knob \(knobs: width,/);
-    const r2 = await runCli(['explore', model, '--space', 'quick', '--out', path.join(dir, 'inline'), ...DIGITS]);
+    const r2 = await runCli(['explore', model, '--space', 'quick', '--workers', '0', '--out', path.join(dir, 'inline'), ...DIGITS]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/--out .*inline holds another exploration \(space tiny vs quick\).*--force/);
     const r3 = await runCli(['explore', 'lenet5', '--out', path.join(dir, 'never')]);

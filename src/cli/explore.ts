@@ -4,6 +4,7 @@
  * run a search over structure and compression knobs, keep every trial in DIR (resumable), and
  * report the Pareto fronts, the charts and the smallest model within the accuracy budget.
  */
+import os from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { addCommand } from './command.js';
@@ -13,6 +14,7 @@ import { BUILTIN_SPACES, loadSpace } from '../explore/space.js';
 import { gridStrategy, randomStrategy, STRATEGIES, type Strategy, type StrategyName } from '../explore/strategy.js';
 import { prepareExploration, runExploration, type ExploreOptions, type PreparedExploration } from '../explore/explore.js';
 import { InlineExecutor, type TrialExecutor } from '../explore/executor.js';
+import { ThreadExecutor } from '../explore/thread-executor.js';
 import { doneTrials, recordLabel } from '../explore/results.js';
 
 interface ExploreFlags {
@@ -41,6 +43,7 @@ export function register(program: Command): void {
         .option('--space <name|file>', `search space: ${Object.keys(BUILTIN_SPACES).join(', ')} or a JSON file`, 'quick')
         .option('--strategy <name>', `how trials are chosen: ${STRATEGIES.join(', ')}`, oneOf('--strategy', STRATEGIES), 'grid')
         .option('--trials <n>', 'trials to run: random draws, the first N grid points, or auto\'s budget', positiveInt('--trials'))
+        .option('--workers <n>', `trials at once on worker threads, one core each (default: cores, ${os.availableParallelism()}); 0 = in this thread`, nonNegativeInt('--workers'))
         .option('--budget-minutes <m>', 'start no new trial after this many minutes', positiveNumber('--budget-minutes'))
         .option('--max-drop <points>', 'accuracy budget below the base model, in percentage points (for best)', numberInRange('--max-drop', 0, 100, true), 0.2)
         .option('--train-digits <n>', 'fine-tune on the first N training digits only (quick runs; no recipes then)', positiveInt('--train-digits'))
@@ -129,6 +132,8 @@ function makeStrategy(flags: ExploreFlags, options: ExploreOptions): Strategy {
   }
 }
 
-function makeExecutor(_flags: ExploreFlags & CommonOptions, prepared: PreparedExploration): TrialExecutor {
-  return new InlineExecutor(prepared.setup);
+function makeExecutor(flags: ExploreFlags & CommonOptions, prepared: PreparedExploration): TrialExecutor {
+  const workers = flags.workers ?? os.availableParallelism();
+  if (workers === 0) return new InlineExecutor(prepared.setup);
+  return new ThreadExecutor({ ...prepared.setup, backend: flags.backend ?? 'wasm' }, workers);
 }
