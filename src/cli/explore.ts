@@ -15,6 +15,8 @@ import { gridStrategy, randomStrategy, STRATEGIES, type Strategy, type StrategyN
 import { prepareExploration, runExploration, type ExploreOptions, type PreparedExploration } from '../explore/explore.js';
 import { InlineExecutor, type TrialExecutor } from '../explore/executor.js';
 import { ThreadExecutor } from '../explore/thread-executor.js';
+import { QueueExecutor } from '../explore/queue-executor.js';
+import { connectRedis, parseRedisUrl } from '../explore/queue.js';
 import { doneTrials, recordLabel } from '../explore/results.js';
 
 interface ExploreFlags {
@@ -23,6 +25,7 @@ interface ExploreFlags {
   strategy: StrategyName;
   trials?: number;
   workers?: number;
+  queue?: string;
   budgetMinutes?: number;
   maxDrop: number;
   trainDigits?: number;
@@ -44,6 +47,7 @@ export function register(program: Command): void {
         .option('--strategy <name>', `how trials are chosen: ${STRATEGIES.join(', ')}`, oneOf('--strategy', STRATEGIES), 'grid')
         .option('--trials <n>', 'trials to run: random draws, the first N grid points, or auto\'s budget', positiveInt('--trials'))
         .option('--workers <n>', `trials at once on worker threads, one core each (default: cores, ${os.availableParallelism()}); 0 = in this thread`, nonNegativeInt('--workers'))
+        .option('--queue <url>', 'enqueue trials on Redis (BullMQ) for `smallnets worker` processes on any machine, e.g. redis://10.0.0.5:6379')
         .option('--budget-minutes <m>', 'start no new trial after this many minutes', positiveNumber('--budget-minutes'))
         .option('--max-drop <points>', 'accuracy budget below the base model, in percentage points (for best)', numberInRange('--max-drop', 0, 100, true), 0.2)
         .option('--train-digits <n>', 'fine-tune on the first N training digits only (quick runs; no recipes then)', positiveInt('--train-digits'))
@@ -54,7 +58,8 @@ export function register(program: Command): void {
 Examples:
   smallnets explore out/lenet5 --space quick --out out/explore-lenet5
   smallnets explore out/lenet300 --space my-space.json --strategy random --trials 30 --out out/x
-  smallnets explore out/lenet5 --out out/explore-lenet5     # again: resumes, runs only missing trials`),
+  smallnets explore out/lenet5 --out out/explore-lenet5     # again: resumes, runs only missing trials
+  smallnets explore out/lenet5 --space full --queue redis://10.0.0.5:6379 --out out/full   # with smallnets worker elsewhere`),
     async ([positional], flags) => {
       const model = positional ?? flags.model;
       if (!model) throw new UsageError('give the base model: smallnets explore MODEL --out DIR');
@@ -70,8 +75,10 @@ Examples:
       };
       const strategy = makeStrategy(flags, options);
       const started = performance.now();
+      // An unreachable queue fails in seconds, before the model is opened.
+      if (flags.queue) (await connectRedis(parseRedisUrl(flags.queue))).disconnect();
       const prepared = await prepareExploration(options);
-      const executor = makeExecutor(flags, prepared);
+      const executor = await makeExecutor(flags, prepared);
       let result;
       try {
         result = await runExploration(prepared, strategy, executor, options);
@@ -132,7 +139,12 @@ function makeStrategy(flags: ExploreFlags, options: ExploreOptions): Strategy {
   }
 }
 
-function makeExecutor(flags: ExploreFlags & CommonOptions, prepared: PreparedExploration): TrialExecutor {
+async function makeExecutor(flags: ExploreFlags & CommonOptions, prepared: PreparedExploration): Promise<TrialExecutor> {
+  if (flags.queue) {
+    return QueueExecutor.connect(flags.queue, prepared.store.identity.hash, prepared.setup, {
+      note: log, ...(flags.workers ? { parallelism: flags.workers } : {}),
+    });
+  }
   const workers = flags.workers ?? os.availableParallelism();
   if (workers === 0) return new InlineExecutor(prepared.setup);
   return new ThreadExecutor({ ...prepared.setup, backend: flags.backend ?? 'wasm' }, workers);

@@ -32,21 +32,38 @@ function workerFile(): string {
   return file;
 }
 
-export class ThreadExecutor implements TrialExecutor {
-  readonly description: string;
+/** A pool of N threads, each holding one setup's runner; `run` executes one trial on a free thread. */
+export class TrialPool {
   private readonly pool: Piscina;
 
-  constructor(setup: RunnerSetup & { backend: 'wasm' | 'cpu' }, readonly parallelism: number) {
-    this.description = `${parallelism} thread${parallelism === 1 ? '' : 's'}`;
+  constructor(setup: RunnerSetup & { backend: 'wasm' | 'cpu' }, readonly threads: number) {
     this.pool = new Piscina({
       filename: workerFile(),
       workerData: setup,
-      minThreads: parallelism,
-      maxThreads: parallelism,
+      minThreads: threads,
+      maxThreads: threads,
       // One trial per thread at a time: trials are long and CPU-bound.
       concurrentTasksPerWorker: 1,
       idleTimeout: 60_000,
     });
+  }
+
+  run(job: TrialJob): Promise<TrialResult> {
+    return this.pool.run(job) as Promise<TrialResult>;
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+}
+
+export class ThreadExecutor implements TrialExecutor {
+  readonly description: string;
+  private readonly pool: TrialPool;
+
+  constructor(setup: RunnerSetup & { backend: 'wasm' | 'cpu' }, readonly parallelism: number) {
+    this.description = `${parallelism} thread${parallelism === 1 ? '' : 's'}`;
+    this.pool = new TrialPool(setup, parallelism);
   }
 
   async run(jobs: TrialJob[], onResult: (result: TrialResult) => Promise<void>, shouldStop: () => boolean): Promise<void> {
@@ -56,7 +73,7 @@ export class ThreadExecutor implements TrialExecutor {
     const lane = async (): Promise<void> => {
       for (let job = waiting.shift(); job !== undefined; job = waiting.shift()) {
         if (shouldStop()) return;
-        const result = (await this.pool.run(job)) as TrialResult;
+        const result = await this.pool.run(job);
         reported = reported.then(() => onResult(result));
         await reported;
       }
@@ -65,6 +82,6 @@ export class ThreadExecutor implements TrialExecutor {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await this.pool.close();
   }
 }
