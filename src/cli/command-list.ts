@@ -30,5 +30,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'bench', args: '<model>', summary: 'inference latency: smallnets runtime vs TF.js wasm vs onnxruntime', load: () => import('./bench.js') },
   { name: 'explore', args: '<model>', summary: 'search structure vs accuracy: trials, Pareto fronts, charts, resumable; --strategy auto', load: () => import('./explore.js') },
   { name: 'worker', args: '', summary: 'serve `explore --queue` trials from a Redis queue (BullMQ) on this machine', load: () => import('./worker.js') },
+  { name: 'zoo', args: '', summary: 'the zoo against published models: ImageNet top-1 vs multiply-adds, a table and --chart', load: () => import('./zoo.js') },
   { name: 'serve', args: '', summary: 'the web playground on a local server', load: () => import('./serve.js') },
 ];
