@@ -10,7 +10,15 @@ import { UsageError } from '../errors.js';
 import { addCommand } from './command.js';
 import { nonNegativeInt, numberInRange, oneOf, positiveInt, positiveNumber, type CommonOptions } from './options.js';
 import { log, printTable } from './output.js';
-import { BUILTIN_SPACES, loadSpace } from '../explore/space.js';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { BUILTIN_SPACES, loadSpace, parseSpace, type SearchSpace } from '../explore/space.js';
+import { autoStrategy } from '../explore/auto.js';
+import { parseProfile, profileLayers } from '../explore/layer-profile.js';
+import { trialData } from '../explore/trial-runner.js';
+import { head } from '../data/mnist.js';
+import { writeFileAtomic } from '../models/atomic-write.js';
+import { DEFAULT_RECIPE } from '../pipeline/compress.js';
 import { gridStrategy, randomStrategy, STRATEGIES, type Strategy, type StrategyName } from '../explore/strategy.js';
 import { prepareExploration, runExploration, type ExploreOptions, type PreparedExploration } from '../explore/explore.js';
 import { InlineExecutor, type TrialExecutor } from '../explore/executor.js';
@@ -45,7 +53,7 @@ export function register(program: Command): void {
         .option('--model <path>', 'the base model (same as the positional argument)')
         .option('--space <name|file>', `search space: ${Object.keys(BUILTIN_SPACES).join(', ')} or a JSON file`, 'quick')
         .option('--strategy <name>', `how trials are chosen: ${STRATEGIES.join(', ')}`, oneOf('--strategy', STRATEGIES), 'grid')
-        .option('--trials <n>', 'trials to run: random draws, the first N grid points, or auto\'s budget', positiveInt('--trials'))
+        .option('--trials <n>', 'trials to run: random draws, the first N grid points, or auto\'s budget (default 16)', positiveInt('--trials'))
         .option('--workers <n>', `trials at once on worker threads, one core each (default: cores, ${os.availableParallelism()}); 0 = in this thread`, nonNegativeInt('--workers'))
         .option('--queue <url>', 'enqueue trials on Redis (BullMQ) for `smallnets worker` processes on any machine, e.g. redis://10.0.0.5:6379')
         .option('--budget-minutes <m>', 'start no new trial after this many minutes', positiveNumber('--budget-minutes'))
@@ -59,12 +67,13 @@ Examples:
   smallnets explore out/lenet5 --space quick --out out/explore-lenet5
   smallnets explore out/lenet300 --space my-space.json --strategy random --trials 30 --out out/x
   smallnets explore out/lenet5 --out out/explore-lenet5     # again: resumes, runs only missing trials
+  smallnets explore out/lenet300 --strategy auto --max-drop 0.2 --out out/auto-lenet300   # smallest within 0.2 points
   smallnets explore out/lenet5 --space full --queue redis://10.0.0.5:6379 --out out/full   # with smallnets worker elsewhere`),
     async ([positional], flags) => {
       const model = positional ?? flags.model;
       if (!model) throw new UsageError('give the base model: smallnets explore MODEL --out DIR');
       if (positional && flags.model && positional !== flags.model) throw new UsageError(`two models given: ${positional} and --model ${flags.model}`);
-      const space = await loadSpace(flags.space);
+      const space = flags.strategy === 'auto' ? autoSpace(await loadSpace(flags.space), flags.space) : await loadSpace(flags.space);
       const options: ExploreOptions = {
         model, space, out: flags.out, seed: flags.seed ?? 1, maxDrop: flags.maxDrop,
         ...(flags.force ? { force: true } : {}),
@@ -73,11 +82,11 @@ Examples:
         ...(flags.budgetMinutes === undefined ? {} : { budgetMinutes: flags.budgetMinutes }),
         log,
       };
-      const strategy = makeStrategy(flags, options);
       const started = performance.now();
       // An unreachable queue fails in seconds, before the model is opened.
       if (flags.queue) (await connectRedis(parseRedisUrl(flags.queue))).disconnect();
       const prepared = await prepareExploration(options);
+      const strategy = flags.strategy === 'auto' ? await makeAutoStrategy(flags, options, prepared) : makeStrategy(flags, options);
       const executor = await makeExecutor(flags, prepared);
       let result;
       try {
@@ -135,8 +144,50 @@ function makeStrategy(flags: ExploreFlags, options: ExploreOptions): Strategy {
       if (flags.trials === undefined) throw new UsageError('--strategy random needs --trials N');
       return randomStrategy(options.space, flags.trials, options.seed);
     case 'auto':
-      throw new UsageError('--strategy auto is not available yet');
+      throw new Error('auto is made by makeAutoStrategy');
   }
+}
+
+/**
+ * Auto searches its own space (per-layer settings from the sensitivity profile); a --space only
+ * sets its epochs (first values). The store's identity is this derived space.
+ */
+function autoSpace(base: SearchSpace, given: string): SearchSpace {
+  const first = (knob: 'epochs' | 'fineTuneEpochs', fallback: number): number => {
+    const d = base.knobs[knob];
+    return d === undefined ? fallback : 'values' in d ? (d.values[0] as number) : d.min;
+  };
+  const explicit = given !== 'quick';
+  return parseSpace({
+    name: explicit ? `auto (${base.name})` : 'auto',
+    knobs: {
+      epochs: [explicit ? first('epochs', DEFAULT_RECIPE.pruneEpochs) : DEFAULT_RECIPE.pruneEpochs],
+      fineTuneEpochs: [explicit ? first('fineTuneEpochs', DEFAULT_RECIPE.fineTuneEpochs) : DEFAULT_RECIPE.fineTuneEpochs],
+    },
+  });
+}
+
+async function makeAutoStrategy(flags: ExploreFlags, options: ExploreOptions, prepared: PreparedExploration): Promise<Strategy> {
+  // Named by the base model and digits, so a replaced exploration never reuses another model's profile.
+  const file = path.join(options.out, `sensitivity-${prepared.setup.base.sha256.slice(0, 12)}-${prepared.setup.data.train}.json`);
+  let profile = parseProfile(await readFile(file, 'utf8').catch(() => ''));
+  if (!profile) {
+    const train = trialData(prepared.setup.data).train;
+    profile = profileLayers(prepared.model, head(train, Math.min(2000, train.count)), log);
+    await writeFileAtomic(file, `${JSON.stringify(profile, null, 2)}\n`);
+  } else {
+    log(`auto: per-layer sensitivity from ${file}`);
+  }
+  const epochs = options.space.knobs.epochs;
+  const fineTune = options.space.knobs.fineTuneEpochs;
+  return autoStrategy({
+    profile,
+    baselineAccuracy: prepared.baselineAccuracy,
+    maxDrop: options.maxDrop,
+    trials: flags.trials ?? 16,
+    epochs: epochs && 'values' in epochs ? (epochs.values[0] as number) : DEFAULT_RECIPE.pruneEpochs,
+    fineTuneEpochs: fineTune && 'values' in fineTune ? (fineTune.values[0] as number) : DEFAULT_RECIPE.fineTuneEpochs,
+  });
 }
 
 async function makeExecutor(flags: ExploreFlags & CommonOptions, prepared: PreparedExploration): Promise<TrialExecutor> {

@@ -79,7 +79,8 @@ describe('search spaces', () => {
     const b = normalizeConfig({ clusters: { conv: 16, dense: 4 }, separable: 'conv1,conv2', sparsity: { fc1: 0.9, fc2: 0.5 }, huffman: true });
     expect(trialKey(a)).toBe(trialKey(b));
     expect(trialKey(a)).toMatch(/^[0-9a-f]{16}$/);
-    expect(trialLabel(a)).toBe('sep(conv1,conv2) sper-layer k=conv:16,dense:4');
+    expect(trialLabel(a)).toBe('sep(conv1,conv2) s(.9/.5) k=conv:16,dense:4');
+    expect(trialLabel(normalizeConfig({ filterPrune: { fc1: 0.3 }, clusters: 'fc1:4,fc2:8' }))).toBe('f(.3) k(4/8)');
     expect(() => normalizeConfig({ bits: 4, clusters: 16 })).toThrow(/bits and clusters are exclusive/);
   });
 });

@@ -188,8 +188,16 @@ function hasAny(f: Fractions): boolean {
   return typeof f === 'number' ? f > 0 : Object.values(f).some((v) => v > 0);
 }
 
+/** `0.9`, or per layer `(.97/.9/.7)` in layer-name order. */
 function fractionsLabel(f: Fractions): string {
-  return typeof f === 'number' ? String(f) : 'per-layer';
+  return typeof f === 'number' ? String(f) : `(${Object.values(f).map((v) => String(v).replace(/^0\./, '.')).join('/')})`;
+}
+
+/** `conv:16,dense:4` as is; per-layer-name specs as `(8/4/16)`. */
+function clustersLabel(spec: string): string {
+  const parts = spec.split(',').map((p) => p.split(':'));
+  const byKind = parts.every(([key]) => key === 'conv' || key === 'dense' || key === 'depthwise') || parts.length === 1;
+  return byKind ? `=${spec}` : `(${parts.map(([, k]) => k).join('/')})`;
 }
 
 /**
@@ -206,7 +214,7 @@ export function trialLabel(c: TrialConfig): string {
   if (hasAny(c.filterPrune)) parts.push(`f${fractionsLabel(c.filterPrune)}`);
   if (hasAny(c.sparsity)) parts.push(`s${fractionsLabel(c.sparsity)}`);
   if (c.bits !== null) parts.push(`${c.bits}b`);
-  if (c.clusters !== null) parts.push(`k=${c.clusters}`);
+  if (c.clusters !== null) parts.push(`k${clustersLabel(c.clusters)}`);
   return parts.length > 0 ? parts.join(' ') : 'base';
 }
 
