@@ -117,6 +117,24 @@ describe('smallnets explore', () => {
     expect(after.slice(0, before.length)).toEqual(before);
   });
 
+  it('auto: profiles the layers once (cached for a resumed run), proposes per-layer trials within the --trials budget', async () => {
+    const out = path.join(dir, 'auto');
+    const args = ['explore', model, '--strategy', 'auto', '--trials', '2', '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--max-drop', '100', '--json'];
+    const r = await runCli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastJson(r.stdout)).toMatchObject({ command: 'explore', strategy: 'auto', space: 'auto (tiny)', trials: 2 });
+    expect(r.stderr).toMatch(/profiling layers: clustering/);
+    expect(r.stderr).toMatch(/auto: stopped after 2 trials \(the --trials budget\)/);
+    const configs = (await readFile(path.join(out, 'trials.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).config as Record<string, unknown>);
+    for (const c of configs) {
+      expect(c['epochs']).toBe(1);
+      expect(String(c['clusters'])).toMatch(/^fc1:\d+,fc2:\d+,fc3:\d+$/);
+    }
+    const again = await runCli(args);
+    expect(again.stderr).toMatch(/auto: per-layer sensitivity from .*sensitivity-[0-9a-f]{12}-256\.json/);
+    expect(lastJson(again.stdout)).toMatchObject({ trials: 2, ran: 0 });
+  });
+
   it('usage errors: a malformed space names the field, another space in --out is refused, no model', async () => {
     const bad = path.join(dir, 'bad-space.json');
     await writeFile(bad, JSON.stringify({ knobs: { widht: [1, 0.5] } }));
