@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/mnist.js';
 import { kmeans1d } from '../clustering/index.js';
-import { cloneModel, prunableWeightNames, sensitivity, traceFilterChain } from '../pruning/index.js';
+import { prunableWeightNames, sensitivity, traceFilterChain } from '../pruning/index.js';
+import { cloneModel } from '../graph/clone.js';
 import { weightBaseName } from '../models/layer-facts.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 
