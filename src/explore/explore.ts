@@ -166,6 +166,7 @@ export async function runExploration(
   if (records.length === 0) throw new RuntimeError('no trial finished (time budget too small?)');
   const summary = summarizeTrials(records, baselineAccuracy, options.maxDrop);
   await redraw(true);
+  store.close();
   const note = strategy.summary?.();
   return { summary, records, ran, out: options.out, stoppedEarly: shouldStop(), ...(note ? { note } : {}) };
 }

@@ -87,6 +87,20 @@ describe('trial store', () => {
     expect(JSON.parse(await readFile(path.join(out, 'space.json'), 'utf8')).space.name).toBe('other');
   });
 
+  it('one explore per directory: a live owner\'s lock is refused, a dead owner\'s lock is taken over, close releases it', async () => {
+    const out = path.join(dir, 'locked');
+    const store = await TrialStore.open(out, identity());
+    expect((await readFile(path.join(out, 'explore.lock'), 'utf8')).trim()).toBe(String(process.pid));
+    store.close();
+    await expect(readFile(path.join(out, 'explore.lock'))).rejects.toThrow();
+    await writeFile(path.join(out, 'explore.lock'), `${process.ppid}\n`); // a live process that is not us
+    await expect(TrialStore.open(out, identity())).rejects.toThrow(/`out` .*locked is in use by another explore \(pid \d+\)/);
+    await writeFile(path.join(out, 'explore.lock'), '4194303\n'); // above Linux's pid_max: nobody
+    const notes: string[] = [];
+    (await TrialStore.open(out, identity(), { note: (m) => notes.push(m) })).close();
+    expect(notes.join('\n')).toMatch(/taking over from a run that ended without releasing it \(pid 4194303\)/);
+  });
+
   it('a non-empty directory that is not an exploration is refused', async () => {
     const out = path.join(dir, 'other-stuff');
     await rm(out, { recursive: true, force: true });

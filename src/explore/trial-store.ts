@@ -9,7 +9,7 @@
  *   off. Records are never rewritten; a key already present is never appended again.
  * - `artifacts/KEY.snn`: each trial's file, written to a temporary name and renamed.
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, truncate, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RuntimeError, UsageError } from '../errors.js';
@@ -18,6 +18,7 @@ import { parseTrialLog, type TrialRecord } from './trial-record.js';
 import { sha256Hex } from './trial-key.js';
 
 export const SPACE_FILE = 'space.json';
+export const LOCK_FILE = 'explore.lock';
 export const TRIALS_FILE = 'trials.jsonl';
 export const ARTIFACTS_DIR = 'artifacts';
 
@@ -54,7 +55,7 @@ export interface OpenStoreOptions {
 export class TrialStore {
   private readonly byKey = new Map<string, TrialRecord>();
 
-  private constructor(readonly dir: string, readonly identity: SpaceFile, records: TrialRecord[]) {
+  private constructor(readonly dir: string, readonly identity: SpaceFile, records: TrialRecord[], private readonly release: () => void) {
     for (const r of records) this.byKey.set(r.key, r);
   }
 
@@ -71,6 +72,20 @@ export class TrialStore {
     if (existing === undefined && info && (await readdir(dir)).length > 0 && !options.force) {
       throw new UsageError(`\`out\` ${dir} is not empty and holds no exploration (pass \`force\` to use it anyway)`, { option: 'out' });
     }
+    // Lock before changing anything: a second explore on the same directory must not touch it.
+    await mkdir(dir, { recursive: true });
+    const release = acquireLock(dir, note);
+    try {
+      return await TrialStore.openLocked(dir, file, existing, options, note, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private static async openLocked(
+    dir: string, file: SpaceFile, existing: SpaceFile | undefined, options: OpenStoreOptions, note: (message: string) => void, release: () => void,
+  ): Promise<TrialStore> {
     if (existing && existing.hash !== file.hash) {
       if (!options.force) {
         throw new UsageError(
@@ -108,7 +123,12 @@ export class TrialStore {
       }
       kept.push(r);
     }
-    return new TrialStore(dir, file, kept);
+    return new TrialStore(dir, file, kept, release);
+  }
+
+  /** Give the directory back to other explore runs. */
+  close(): void {
+    this.release();
   }
 
   /** Every finished trial (done or failed), in log order. */
@@ -144,6 +164,49 @@ export class TrialStore {
     this.byKey.set(full.key, full);
     return true;
   }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One explore per directory: `explore.lock` holds the owner's pid (created exclusively). A lock
+ * whose process is gone (a run killed with kill -9) is taken over. Returns the release function,
+ * also run when the process exits.
+ */
+function acquireLock(dir: string, note: (message: string) => void): () => void {
+  const file = path.join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        process.off('exit', release);
+        rmSync(file, { force: true });
+      };
+      process.on('exit', release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new RuntimeError(`cannot lock ${file}: ${(error as Error).message}`);
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+        throw new UsageError(`\`out\` ${dir} is in use by another explore (pid ${pid}); wait for it or stop it`, { option: 'out' });
+      }
+      note(`${LOCK_FILE}: taking over from a run that ended without releasing it (pid ${pid || '?'})`);
+      rmSync(file, { force: true });
+    }
+  }
+  throw new RuntimeError(`cannot lock ${file}`);
 }
 
 /** One write of the whole line, then fsync: a crash leaves the line whole or torn at the end. */
