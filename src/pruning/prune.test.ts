@@ -186,6 +186,18 @@ describe('stripPruning', () => {
   });
 });
 
+describe('memory', () => {
+  it('training a pruned model allocates no tensor per step (masks applied in place)', async () => {
+    const pruned = await prune(lenet300(6), { schedule: polynomialDecay(0, 0.8, 0, 8, 3, 2), granularity: 'filters' });
+    const small = head(train, 32);
+    trainModel(pruned, small, { epochs: 1, batchSize: 16, progress: false });
+    const before = tf.memory().numTensors;
+    trainModel(pruned, small, { epochs: 2, batchSize: 16, progress: false });
+    expect(tf.memory().numTensors).toBe(before);
+    pruned.dispose();
+  });
+});
+
 describe('per-layer sparsity', () => {
   it('sparsityByLayer: each layer reaches its own target, unnamed layers stay dense, the config round-trips', async () => {
     const targets = { fc1: 0.95, fc2: 0.6 };

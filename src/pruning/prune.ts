@@ -131,11 +131,15 @@ export class PruningState {
 
   /** Multiply every pruned weight by its mask (pruned weights become exactly 0). */
   applyMasks(): void {
-    for (const t of this.targets) {
-      const m = this.maskValues.get(t)!;
-      t.variable.write(masked(t.variable.read(), m.kernel));
-      if (t.bias && m.bias) t.bias.write(masked(t.bias.read(), m.bias));
-    }
+    // write() assigns the masked values to the variable; tidy frees the temporary tensor they came in
+    // (without it every optimizer step leaked one kernel-sized tensor per pruned layer).
+    tf.tidy(() => {
+      for (const t of this.targets) {
+        const m = this.maskValues.get(t)!;
+        t.variable.write(masked(t.variable.read(), m.kernel));
+        if (t.bias && m.bias) t.bias.write(masked(t.bias.read(), m.bias));
+      }
+    });
   }
 
   /** Kernel sparsity of each pruned layer, measured on the current weights. */
