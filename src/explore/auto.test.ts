@@ -38,6 +38,21 @@ function fakeTrial(config: TrialConfig): TrialRecord {
 }
 
 describe('auto strategy', () => {
+  it('when even the gentlest tolerance misses the budget, it steps back one layer at a time until a trial fits', async () => {
+    const tight = { profile, baselineAccuracy: 0.98, maxDrop: 0.2, trials: 30, ...epochs };
+    const strategy = autoStrategy(tight);
+    const finished = new Map<string, TrialRecord>();
+    for (let round = 0; round < 30; round++) {
+      const configs = await strategy.next(finished, 2);
+      if (configs.length === 0) break;
+      for (const c of configs) finished.set(trialKey(c), fakeTrial(c));
+    }
+    const ladder = new Set(TOLERANCES.map((t) => trialKey(configOf(allocate(profile, t), epochs))));
+    const within = [...finished.values()].filter((r) => r.metrics!.testAccuracy >= 0.978 - 1e-9);
+    expect([...ladder].filter((k) => finished.has(k)).every((k) => finished.get(k)!.metrics!.testAccuracy < 0.978)).toBe(true);
+    expect(within.length).toBeGreaterThan(0);
+  });
+
   it('a larger tolerance never allocates less compression; clusters stay ≥ 4 on pruned layers', () => {
     let previous = allocate(profile, 0);
     for (const t of TOLERANCES) {

@@ -10,6 +10,8 @@
  * 2. Refine (NetAdapt). From the smallest trial within budget so far, each move pushes one layer
  *    one step further (sparsity, filters or clusters); the moves with the largest estimated saving
  *    run next (as many as run at once). The smallest result within budget becomes the new start.
+ *    If no trial is within budget yet (even the gentlest tolerance lost too much), the moves go the
+ *    other way first: one layer one step gentler, from the most accurate trial, cheapest first.
  *
  * The strategy only reads the store, so a resumed run replays the same decisions. It stops when
  * the trial budget is spent or no move from the best trial is left untried.
@@ -126,6 +128,31 @@ export function moves(profile: SensitivityProfile, from: Allocation): Allocation
   return out.sort((a, b) => b.saving - a.saving).map((m) => m.allocation);
 }
 
+const previous = (ladder: readonly number[], value: number) => [...ladder].reverse().find((v) => v < value);
+
+/**
+ * Allocations one step gentler than `from` on one layer (less sparsity, fewer filters removed, more
+ * shared values), cheapest in estimated bytes first: the way back into the budget when even the
+ * gentlest tolerance lost too much.
+ */
+export function relaxations(profile: SensitivityProfile, from: Allocation): Allocation[] {
+  const base = totalBits(profile, from);
+  const out: Array<{ allocation: Allocation; cost: number }> = [];
+  for (const layer of profile.layers) {
+    const s = from[layer.name]!;
+    const candidates: LayerSetting[] = [];
+    if (s.sparsity > 0) candidates.push({ ...s, sparsity: previous(SPARSITY_LADDER, s.sparsity) ?? 0 });
+    if (s.filters > 0) candidates.push({ ...s, filters: previous(FILTER_LADDER, s.filters) ?? 0 });
+    const clusters = [...CLUSTER_LADDER].reverse().find((k) => k > s.clusters);
+    if (clusters !== undefined) candidates.push({ ...s, clusters });
+    for (const c of candidates) {
+      const allocation = { ...from, [layer.name]: c };
+      out.push({ allocation, cost: totalBits(profile, allocation) - base });
+    }
+  }
+  return out.sort((a, b) => a.cost - b.cost).map((m) => m.allocation);
+}
+
 export function autoStrategy(options: AutoOptions): Strategy {
   const { profile } = options;
   const floor = options.baselineAccuracy - options.maxDrop / 100 - 1e-9;
@@ -161,10 +188,7 @@ export function autoStrategy(options: AutoOptions): Strategy {
       // 2. Refine from the smallest trial within budget.
       const accepted = [...finished.values()].filter(within).sort((a, b) => a.metrics!.snnBytes - b.metrics!.snnBytes);
       const best = accepted[0];
-      if (!best) {
-        note = `auto: no trial stayed within ${options.maxDrop} points, even at the gentlest tolerance`;
-        return [];
-      }
+      if (!best) return relax(finished, room);
       let from: TrialConfig;
       try {
         from = normalizeConfig(best.config);
@@ -183,4 +207,25 @@ export function autoStrategy(options: AutoOptions): Strategy {
     },
     summary: () => note,
   };
+
+  /** Nothing within budget yet: step back, one layer at a time, from the most accurate trial. */
+  function relax(finished: ReadonlyMap<string, TrialRecord>, room: number): TrialConfig[] {
+    const closest = [...finished.values()]
+      .filter((r) => r.status === 'done' && r.metrics !== undefined)
+      .sort((a, b) => b.metrics!.testAccuracy - a.metrics!.testAccuracy || a.metrics!.snnBytes - b.metrics!.snnBytes)[0];
+    let from: TrialConfig | undefined;
+    try {
+      from = closest ? normalizeConfig(closest.config) : undefined;
+    } catch {
+      from = undefined;
+    }
+    const untried = from
+      ? relaxations(profile, allocationOf(from, profile)).map((a) => configOf(a, options)).filter((c) => !finished.has(trialKey(c)))
+      : [];
+    if (untried.length === 0) {
+      note = `auto: no trial stayed within ${options.maxDrop} points, and no gentler step is left to try`;
+      return [];
+    }
+    return untried.slice(0, room);
+  }
 }
