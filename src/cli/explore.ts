@@ -16,7 +16,7 @@ import { BUILTIN_SPACES, loadSpace, parseSpace, type SearchSpace } from '../expl
 import { autoStrategy } from '../explore/auto.js';
 import { parseProfile, profileLayers } from '../explore/layer-profile.js';
 import { trialData } from '../explore/trial-runner.js';
-import { head } from '../data/mnist.js';
+import { head } from '../data/split.js';
 import { writeFileAtomic } from '../models/atomic-write.js';
 import { DEFAULT_RECIPE } from '../pipeline/compress.js';
 import { gridStrategy, randomStrategy, STRATEGIES, type Strategy, type StrategyName } from '../explore/strategy.js';

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { kmeans1d } from '../clustering/index.js';
 import { prunableWeightNames, sensitivity, traceFilterChain } from '../pruning/index.js';
 import { cloneModel } from '../graph/clone.js';

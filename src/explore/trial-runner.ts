@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { head, loadMnist } from '../data/mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { head } from '../data/split.js';
 import type { LatencyOptions } from './latency.js';
 import { runTrial, type TrialData, type TrialOutcome } from './trial.js';
 import type { TrialConfig } from './trial-config.js';

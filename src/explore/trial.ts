@@ -12,7 +12,7 @@
  * Each trial is single-threaded (no data-parallel worker), so N trials use N cores.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Split } from '../data/mnist.js';
+import type { Split } from '../data/split.js';
 import { describeModel, storagePlanFromSnn, summarizeDescription } from '../analysis/index.js';
 import { countNonzero } from '../analysis/nonzero.js';
 import { decodeSnn } from '../format/index.js';
