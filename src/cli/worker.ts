@@ -5,10 +5,9 @@
  */
 import os from 'node:os';
 import type { Command } from 'commander';
-import { addCommand } from './command.js';
-import { nonNegativeInt, positiveInt } from './options.js';
-import { log } from './output.js';
-import { startQueueWorker } from '../explore/queue-worker.js';
+import { addCommand, examples } from './command.js';
+import { nonNegativeInt, optionWithDefaultText, positiveInt } from './options.js';
+import { log, printResult } from './output.js';
 
 interface WorkerFlags {
   queue: string;
@@ -21,16 +20,16 @@ export function register(program: Command): void {
     program,
     'worker',
     (cmd) =>
-      cmd
+      examples(cmd, [
+        'worker --queue redis://10.0.0.5:6379                 # on each machine, then:',
+        'explore out/lenet5 --space full --queue redis://10.0.0.5:6379 --out out/full',
+      ])
         .description('run exploration trials from a Redis queue (BullMQ) until stopped; start one per machine')
         .requiredOption('--queue <url>', 'Redis URL, e.g. redis://10.0.0.5:6379 (maxmemory-policy noeviction; docs/scale-out.md)')
-        .option('--workers <n>', `trials at once, one thread each (default: cores, ${os.availableParallelism()}); 0 = on this thread`, nonNegativeInt('--workers'))
-        .option('--lock-seconds <s>', 'seconds before a silent worker\'s trial is handed to another (default 30)', positiveInt('--lock-seconds'))
-        .addHelpText('after', `
-Examples:
-  smallnets worker --queue redis://10.0.0.5:6379                 # on each machine
-  smallnets explore out/lenet5 --space full --queue redis://10.0.0.5:6379 --out out/full`),
+        .addOption(optionWithDefaultText('--workers <n>', 'trials at once, one thread each; 0 = on this thread', `cores, ${os.availableParallelism()}`, nonNegativeInt('--workers')))
+        .addOption(optionWithDefaultText('--lock-seconds <s>', 'seconds before a silent worker\'s trial is handed to another', '30', positiveInt('--lock-seconds'))),
     async (_args, flags) => {
+      const { startQueueWorker } = await import('../explore/queue-worker.js');
       const started = performance.now();
       let trials = 0;
       const worker = await startQueueWorker({
@@ -52,7 +51,9 @@ Examples:
       await worker.closed;
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      return { command: 'worker', queue: flags.queue, trials, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
+      const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+      printResult(`served ${trials} trial${trials === 1 ? '' : 's'} from ${flags.queue} in ${seconds} s`);
+      return { command: 'worker', queue: flags.queue, trials, seconds };
     },
   );
 }

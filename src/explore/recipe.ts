@@ -13,34 +13,36 @@ function shellWord(word: string): string {
 }
 
 /**
- * The reproducing command line for `config` applied to the model at `model`, writing `out`.
+ * The reproducing command line for `config` applied to the model at `model`, writing `out`. Every
+ * stage is spelled out (compress's flags each replace only their own stage of its default recipe,
+ * so an absent stage is `--sparsity 0` / `--clusters none`), and training runs on one thread as
+ * trials do (`--threads 1`: two threads sum gradients in another order, so they drift apart in the
+ * last bits).
  *
  * @example
  * recipeFor({ ...DEFAULT_TRIAL, sparsity: 0.9, clusters: 'dense:4' }, 'out/lenet300', 1, 'x.snn');
- * // 'smallnets compress --model out/lenet300 --prune 0.9 --clusters dense:4 --epochs 1 --fine-tune-epochs 1 --seed 1 --out x.snn'
+ * // 'smallnets compress out/lenet300 --sparsity 0.9 --clusters dense:4 --epochs 1 --fine-tune-epochs 1 --seed 1 --threads 1 --out x.snn'
  */
 export function recipeFor(config: TrialConfig, model: string, seed: number, out: string): string {
   const steps: string[] = [];
   let source = model;
   if (isRestructured(config)) {
     const student = out.replace(/\.snn$/, '') + '-restructured';
-    const flags = ['--model', source];
+    const flags = [source];
     if (config.separable !== 'none') flags.push('--separable', config.separable);
     if (config.factorize !== 'none') flags.push('--factorize', config.factorize);
     if (config.width !== 1) flags.push('--width', String(config.width));
-    flags.push('--epochs', String(config.epochs), '--seed', String(seed), '--out', student, '--force');
+    flags.push('--epochs', String(config.epochs), '--seed', String(seed), '--threads', '1', '--out', student, '--force');
     steps.push(['smallnets', 'restructure', ...flags].map(shellWord).join(' '));
     source = student;
   }
-  const flags = ['--model', source];
+  const flags = [source];
   if (anyFraction(config.filterPrune)) flags.push('--remove-filters', formatLayerFractions(config.filterPrune));
-  if (anyFraction(config.sparsity)) flags.push('--prune', formatLayerFractions(config.sparsity));
-  if (config.clusters !== null) flags.push('--clusters', config.clusters);
+  flags.push('--sparsity', anyFraction(config.sparsity) ? formatLayerFractions(config.sparsity) : '0');
   if (config.bits !== null) flags.push('--bits', String(config.bits));
-  // No technique flag would mean "the default recipe": `--prune 0` asks for none.
-  if (!anyFraction(config.filterPrune) && !anyFraction(config.sparsity) && config.clusters === null && config.bits === null) flags.push('--prune', '0');
+  else flags.push('--clusters', config.clusters ?? 'none');
   if (!config.huffman) flags.push('--no-huffman');
-  flags.push('--epochs', String(config.epochs), '--fine-tune-epochs', String(config.fineTuneEpochs), '--seed', String(seed), '--out', out);
+  flags.push('--epochs', String(config.epochs), '--fine-tune-epochs', String(config.fineTuneEpochs), '--seed', String(seed), '--threads', '1', '--out', out);
   steps.push(['smallnets', 'compress', ...flags].map(shellWord).join(' '));
   return steps.join(' && ');
 }

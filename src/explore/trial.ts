@@ -17,8 +17,8 @@ import { describeModel, storagePlanFromSnn, summarizeDescription } from '../anal
 import { countNonzero } from '../analysis/nonzero.js';
 import { decodeSnn } from '../format/index.js';
 import { parseClusterSpec } from '../clustering/index.js';
-import { DISTILL_DEFAULTS, distill, restructure, type RestructurePlan } from '../restructure/index.js';
-import { compress } from '../pipeline/compress.js';
+import { restructureAndDistill, type RestructureOptions } from '../restructure/recipe.js';
+import { compress, type CompressOptions } from '../pipeline/compress.js';
 import { anyFraction, isRestructured, type TrialConfig } from './trial-config.js';
 import { measureLatency, type LatencyOptions } from './latency.js';
 import type { TrialLayer, TrialMetrics } from './trial-record.js';
@@ -40,29 +40,39 @@ export interface TrialOutcome {
   snn: Uint8Array;
 }
 
-function selection(text: string): RestructurePlan['separable'] {
+function selection(text: string): RestructureOptions['separable'] {
   return text === 'all' ? 'all' : text.split(',');
 }
 
-/** The restructured student, distilled from `base` for `config.epochs` epochs (as `smallnets restructure`). */
-function restructured(base: tfl.LayersModel, config: TrialConfig, data: TrialData, seed: number): tfl.LayersModel {
-  const plan: RestructurePlan = { seed };
-  if (config.width !== 1) plan.width = config.width;
-  if (config.separable !== 'none') plan.separable = selection(config.separable);
-  if (config.factorize !== 'none') plan.factorize = selection(config.factorize);
-  const student = restructure(base, plan);
-  distill(student, base, data.train, {
+/**
+ * What `smallnets restructure` is given for a restructured trial (the recipe's first command): the
+ * plan and `config.epochs` of distillation from the base model, with the library's defaults.
+ */
+export function restructureOptionsFor(config: TrialConfig, seed: number): RestructureOptions {
+  return {
+    ...(config.width !== 1 ? { width: config.width } : {}),
+    ...(config.separable !== 'none' ? { separable: selection(config.separable) } : {}),
+    ...(config.factorize !== 'none' ? { factorize: selection(config.factorize) } : {}),
     epochs: config.epochs,
-    learningRate: DISTILL_DEFAULTS.learningRate,
-    temperature: DISTILL_DEFAULTS.temperature,
-    alpha: DISTILL_DEFAULTS.alpha,
-    augment: { maxShift: DISTILL_DEFAULTS.maxShift },
-    schedule: 'cosine',
     seed,
     progress: false,
-    label: 'distill',
-  });
-  return student;
+  };
+}
+
+/** What the compress pipeline is given for a trial (as `smallnets compress` with the recipe's flags). */
+export function compressOptionsFor(config: TrialConfig, seed: number): CompressOptions {
+  return {
+    removeFilters: anyFraction(config.filterPrune) ? config.filterPrune : null,
+    prune: anyFraction(config.sparsity) ? config.sparsity : null,
+    clusters: config.clusters === null ? null : parseClusterSpec(config.clusters),
+    bits: config.bits,
+    huffman: config.huffman,
+    float16Biases: true,
+    pruneEpochs: config.epochs,
+    fineTuneEpochs: config.fineTuneEpochs,
+    seed,
+    progress: false,
+  };
 }
 
 /**
@@ -74,20 +84,11 @@ function restructured(base: tfl.LayersModel, config: TrialConfig, data: TrialDat
  */
 export async function runTrial(base: tfl.LayersModel, config: TrialConfig, data: TrialData, options: TrialOptions): Promise<TrialOutcome> {
   const fp32Bytes = base.countParams() * 4;
-  const start = isRestructured(config) ? restructured(base, config, data, options.seed) : base;
+  const start = isRestructured(config)
+    ? (await restructureAndDistill(base, { train: data.train }, restructureOptionsFor(config, options.seed))).model
+    : base;
   try {
-    const result = await compress(start, {
-      removeFilters: anyFraction(config.filterPrune) ? config.filterPrune : null,
-      prune: anyFraction(config.sparsity) ? config.sparsity : null,
-      clusters: config.clusters === null ? null : parseClusterSpec(config.clusters),
-      bits: config.bits,
-      huffman: config.huffman,
-      float16Biases: true,
-      pruneEpochs: config.epochs,
-      fineTuneEpochs: config.fineTuneEpochs,
-      seed: options.seed,
-      progress: false,
-    }, data);
+    const result = await compress(start, compressOptionsFor(config, options.seed), data);
     try {
       return await measure(result.model, result.bytes, result.testAccuracyAfter ?? 0, fp32Bytes, options.latency);
     } finally {

@@ -108,10 +108,3 @@ export function zooChartSvg(points: readonly ZooPoint[]): Promise<string> {
     width: 760, height: 480,
   });
 }
-
-/** A markdown table of the points (params and MACs marked when published rather than counted). */
-export function zooMarkdown(points: readonly ZooPoint[]): string {
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  const rows = points.map((p) => `| ${p.name} | ${p.spec ?? '–'} | ${p.top1.toFixed(1)}% | ${fmt(p.params)}${p.counted ? '' : ' (published)'} | ${fmt(p.macs)}${p.counted ? '' : ' (published)'} | ${p.source} |`);
-  return ['| model | zoo spec | top-1 | params | multiply-adds | top-1 source |', '|---|---|---|---|---|---|', ...rows].join('\n');
-}
