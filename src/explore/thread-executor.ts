@@ -3,33 +3,18 @@
  * data, each trial on one thread, so N trials use N cores. TF.js's wasm backend is single-threaded in
  * Node, which is what makes threads (not processes) enough.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { TrialExecutor } from './executor.js';
 import type { RunnerSetup, TrialJob, TrialResult } from './trial-runner.js';
 
 /**
- * The module a pool thread loads. From the compiled package: trial-worker.js beside this file.
- * From TypeScript sources (tests, tsx): a small bootstrap that imports the .ts worker through tsx.
+ * The module a pool thread loads: trial-worker.js beside this file in the compiled package; from the
+ * TypeScript sources (tests, tsx), trial-worker.tsx.mjs, which imports the .ts worker through tsx.
  */
 function workerFile(): string {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return fileURLToPath(new URL('./trial-worker.js', here));
-  const source = new URL('./trial-worker.ts', here).href;
-  const tsxApi = pathToFileURL(path.join(path.dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const dir = path.join(os.tmpdir(), `smallnets-workers-${process.getuid?.() ?? 'user'}`);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `trial-worker-${process.pid}.mjs`);
-  writeFileSync(file, [
-    `const { tsImport } = await import(${JSON.stringify(tsxApi)});`,
-    `const mod = await tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)});`,
-    `export default typeof mod.default === 'function' ? mod.default : mod.default.default;`,
-  ].join('\n'));
-  return file;
+  return fileURLToPath(new URL(here.endsWith('.ts') ? './trial-worker.tsx.mjs' : './trial-worker.js', here));
 }
 
 /** A pool of N threads, each holding one setup's runner; `run` executes one trial on a free thread. */
