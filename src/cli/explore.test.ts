@@ -9,6 +9,8 @@ import { head } from '../data/split.js';
 import { lenet300 } from '../models/lenet.js';
 import { saveModel } from '../models/io.js';
 import { trainModel } from '../training/train.js';
+import { gridConfigs, loadSpace } from '../explore/space.js';
+import { trialKey } from '../explore/trial-key.js';
 import { runCli } from './run-cli.test-util.js';
 
 let dir: string;
@@ -44,49 +46,8 @@ describe('smallnets explore', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('grid run: store, fronts, csv, three SVG charts, JSON summary; a second run resumes with nothing to do', async () => {
-    const out = path.join(dir, 'inline');
-    const r = await runCli(['explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--max-drop', '100', '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    const result = lastJson(r.stdout);
-    expect(result).toMatchObject({ command: 'explore', trials: 4, ran: 4, failed: 0, out });
-    const keys = await logKeys(out);
-    expect(new Set(keys).size).toBe(4);
-    const pareto = JSON.parse(await readFile(path.join(out, 'pareto.json'), 'utf8')) as Record<string, string[]>;
-    expect(Object.keys(pareto)).toEqual(['accuracyVsBytes', 'accuracyVsMacs', 'accuracyVsLatency']);
-    expect(result['pareto']).toEqual(pareto['accuracyVsBytes']);
-    for (const k of Object.values(pareto).flat()) expect(keys).toContain(k);
-    // With a 100-point budget the best is simply the smallest file.
-    const sizes = (await readFile(path.join(out, 'trials.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).metrics.snnBytes as number);
-    expect((result['best'] as { bytes: number }).bytes).toBe(Math.min(...sizes));
-    expect((await readFile(path.join(out, 'trials.csv'), 'utf8')).trim().split('\n')).toHaveLength(5);
-    for (const chart of ['bubble.svg', 'accuracy-vs-bytes.svg', 'accuracy-vs-latency.svg']) {
-      const svg = await readFile(path.join(out, chart), 'utf8');
-      expect(svg, chart).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\s*$/);
-      expect(svg).toMatch(/k=dense:4/);
-    }
-    for (const key of keys) expect((await stat(path.join(out, 'artifacts', `${key}.snn`))).size).toBeGreaterThan(0);
-    expect(r.stderr).toMatch(/Pareto front \(accuracy vs \.snn bytes\)/);
-
-    const again = await runCli(['explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--json']);
-    expect(again.code, again.stderr).toBe(0);
-    expect(lastJson(again.stdout)).toMatchObject({ trials: 4, ran: 0 });
-    expect(again.stderr).toMatch(/resuming .*: 4 finished trials kept/);
-  });
-
-  it('two worker threads give the same trials and the same accuracies as one thread', async () => {
-    const out = path.join(dir, 'threads');
-    const r = await runCli(['explore', model, '--space', space, '--workers', '2', '--trials', '2', '--out', out, ...DIGITS, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/trials on 2 threads/);
-    const inline = await accuracies(path.join(dir, 'inline'));
-    const threads = await accuracies(out);
-    expect(Object.keys(threads)).toHaveLength(2);
-    for (const [key, accuracy] of Object.entries(threads)) expect(accuracy, key).toBe(inline[key]);
-  });
-
-  it('kill -9 mid-sweep, restart: the same trial set as an uninterrupted run, no duplicates', async () => {
-    const out = path.join(dir, 'killed');
+  it('kill -9 mid-sweep, restart: the trial set of an uninterrupted run, no duplicates; store, fronts, csv, charts, JSON; a third run has nothing to do', async () => {
+    const out = path.join(dir, 'grid');
     const entry = new URL('./main.ts', import.meta.url).pathname;
     const child = spawn(process.execPath, [
       '--import', 'tsx', '--input-type=module', '-e',
@@ -109,13 +70,50 @@ describe('smallnets explore', () => {
     expect(before.length).toBeGreaterThanOrEqual(2);
     expect(before.length).toBeLessThan(4);
 
-    const resumed = await runCli(['explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--json']);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(lastJson(resumed.stdout)).toMatchObject({ trials: 4, ran: 4 - before.length });
-    const after = await logKeys(out);
-    expect(after.length).toBe(new Set(after).size);
-    expect([...after].sort()).toEqual([...(await logKeys(path.join(dir, 'inline')))].sort());
-    expect(after.slice(0, before.length)).toEqual(before);
+    const r = await runCli(['explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--max-drop', '100', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`resuming .*: ${before.length} finished trials kept`));
+    const result = lastJson(r.stdout);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result).toMatchObject({ command: 'explore', trials: 4, ran: 4 - before.length, failed: 0, out });
+    const keys = await logKeys(out);
+    expect(keys.length).toBe(new Set(keys).size);
+    expect([...keys].sort()).toEqual(gridConfigs(await loadSpace(space)).map(trialKey).sort());
+    expect(keys.slice(0, before.length)).toEqual(before);
+
+    const pareto = JSON.parse(await readFile(path.join(out, 'pareto.json'), 'utf8')) as Record<string, string[]>;
+    expect(Object.keys(pareto)).toEqual(['accuracyVsBytes', 'accuracyVsMacs', 'accuracyVsLatency']);
+    expect(result['pareto']).toEqual(pareto['accuracyVsBytes']);
+    for (const k of Object.values(pareto).flat()) expect(keys).toContain(k);
+    // With a 100-point budget the best is simply the smallest file.
+    const records = (await readFile(path.join(out, 'trials.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { metrics: { snnBytes: number; latencyEngine: string } });
+    expect((result['best'] as { bytes: number }).bytes).toBe(Math.min(...records.map((t) => t.metrics.snnBytes)));
+    expect(records.map((t) => t.metrics.latencyEngine)).toEqual(['runtime', 'runtime', 'runtime', 'runtime']);
+    expect((await readFile(path.join(out, 'trials.csv'), 'utf8')).trim().split('\n')).toHaveLength(5);
+    for (const chart of ['bubble.svg', 'accuracy-vs-bytes.svg', 'accuracy-vs-latency.svg']) {
+      const svg = await readFile(path.join(out, chart), 'utf8');
+      expect(svg, chart).toMatch(/^<\?xml[^]*<svg[^]*<\/svg>\s*$/);
+      expect(svg).toMatch(/k=dense:4/);
+    }
+    for (const key of keys) expect((await stat(path.join(out, 'artifacts', `${key}.snn`))).size).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/Pareto front \(accuracy vs \.snn bytes\)/); // the table moves to stderr under --json
+
+    const again = await runCli(['explore', model, '--space', space, '--workers', '0', '--out', out, ...DIGITS, '--format', 'csv']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/resuming .*: 4 finished trials kept/);
+    expect(again.stdout).toMatch(/^Pareto front \(accuracy vs \.snn bytes\),accuracy,/); // results on stdout, as CSV
+    expect(again.stdout).toMatch(/\nbest within 0\.2 points of /);
+  });
+
+  it('two worker threads give the same trials and the same accuracies as one thread', async () => {
+    const out = path.join(dir, 'threads');
+    const r = await runCli(['explore', model, '--space', space, '--workers', '2', '--trials', '2', '--out', out, ...DIGITS, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/trials on 2 threads/);
+    const inline = await accuracies(path.join(dir, 'grid'));
+    const threads = await accuracies(out);
+    expect(Object.keys(threads)).toHaveLength(2);
+    for (const [key, accuracy] of Object.entries(threads)) expect(accuracy, key).toBe(inline[key]);
   });
 
   it('auto: profiles the layers once (cached for a resumed run), proposes per-layer trials within the --trials budget', async () => {
@@ -142,12 +140,22 @@ describe('smallnets explore', () => {
     const r1 = await runCli(['explore', model, '--space', bad, '--out', path.join(dir, 'never')]);
     expect(r1.code).toBe(2);
     expect(r1.stderr).toMatch(/^smallnets: space\.knobs\.widht is not a knob \(knobs: width,/);
-    const r2 = await runCli(['explore', model, '--space', 'quick', '--workers', '0', '--out', path.join(dir, 'inline'), ...DIGITS]);
+    const r2 = await runCli(['explore', model, '--space', 'quick', '--workers', '0', '--out', path.join(dir, 'grid'), ...DIGITS]);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toMatch(/--out .*inline holds another exploration \(space tiny vs quick\).*--force/);
+    expect(r2.stderr).toMatch(/--out .*grid holds another exploration \(space tiny vs quick\).*--force/);
     const r3 = await runCli(['explore', 'lenet5', '--out', path.join(dir, 'never')]);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(/explore needs a trained model; lenet5 names an untrained builder/);
+    const cases: Array<[string[], RegExp]> = [
+      [['explore', '--out', path.join(dir, 'never')], /^smallnets: missing model: give it as the first argument/],
+      [['explore', model, '--strategy', 'random', '--out', path.join(dir, 'never')], /^smallnets: the random strategy needs --trials/],
+      [['explore', model, '--strategy', 'best', '--out', path.join(dir, 'never')], /--strategy must be one of grid, random, auto, got "best"/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await runCli(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
     await expect(stat(path.join(dir, 'never'))).rejects.toThrow();
   });
 });

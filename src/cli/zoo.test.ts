@@ -14,7 +14,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('smallnets zoo', () => {
   it('counts params and MACs on the built models, shows published top-1 with sources, draws the bubble chart', async () => {
     const chart = path.join(dir, 'zoo.svg');
-    const r = await runCli(['zoo', '--family', 'squeezenet', '--chart', chart, '--json']);
+    const r = await runCli(['zoo', '--family', 'squeezenet', '--chart', chart, '--format', 'markdown', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { models: Array<Record<string, unknown>> };
     const byName = new Map(result.models.map((m) => [m['name'], m]));

@@ -43,7 +43,9 @@ export interface ExploreRequest extends Omit<ExploreOptions, 'space'> {
  * console.log(result.summary.best?.recipe);
  */
 export async function explore(request: ExploreRequest): Promise<{ space: SearchSpace; result: ExploreResult }> {
-  const log = request.log ?? (() => {});
+  if (request.strategy === 'random' && request.trials === undefined) {
+    throw new UsageError('the random strategy needs `trials`', { option: 'trials' });
+  }
   const given = await loadSpace(request.space);
   const space = request.strategy === 'auto' ? autoSpace(given, request.space) : given;
   const options: ExploreOptions = { ...request, space };
@@ -64,8 +66,7 @@ function makeStrategy(request: ExploreRequest, space: SearchSpace): Strategy {
     case 'grid':
       return gridStrategy(space, request.trials);
     case 'random':
-      if (request.trials === undefined) throw new UsageError('the random strategy needs `trials`', { option: 'trials' });
-      return randomStrategy(space, request.trials, request.seed);
+      return randomStrategy(space, request.trials!, request.seed);
     case 'auto':
       throw new Error('auto is made by makeAutoStrategy');
   }
