@@ -351,3 +351,77 @@ RESULT_SECTIONS.push(
     rows: FUZZ_TARGET_NAMES.map((t) => ({ command: `npx tsx scripts/fuzz.ts --target ${t} --history --json` })),
   },
 );
+
+/** Fields of an `explore --json` result. */
+const best = (r: Record<string, unknown>) => r['best'] as { label: string; bytes: number; ratio: number; testAccuracy: number; recipe?: string } | null;
+const points = (a: number, b: number) => ((a - b) * 100).toFixed(2);
+
+const autoColumns: ResultColumn[] = [
+  { header: 'model', value: label },
+  { header: 'baseline', value: pct('baselineAccuracy') },
+  { header: 'best', value: (r) => (best(r) ? `${(best(r)!.testAccuracy * 100).toFixed(2)}%` : '–') },
+  { header: 'Δ points', value: (r) => (best(r) ? points(best(r)!.testAccuracy, r['baselineAccuracy'] as number) : '–') },
+  { header: '.snn bytes', value: (r) => (best(r) ? best(r)!.bytes.toLocaleString('en-US') : '–') },
+  { header: 'ratio', value: (r) => (best(r) ? best(r)!.ratio.toFixed(1) : '–') },
+  { header: 'trials', value: num('trials') },
+  { header: 'recipe', value: (r) => (best(r)?.recipe ? `\`${best(r)!.recipe}\`` : '–') },
+];
+
+RESULT_SECTIONS.push(
+  {
+    name: 'explore-auto',
+    title: 'Smallest model within 0.2 points: explore --strategy auto (issue 15)',
+    intro: 'Per-layer sensitivity (pruning, units/filters removed, clustering) turned into per-layer allocations, bisected on one tolerance, then refined one layer at a time (NetAdapt-style); every trial retrained on the fixed split and judged on the 2,000 test digits. Ratio = fp32 weight bytes / whole .snn file. The recipe reproduces the chosen trial. Targets: LeNet-5 ≥ 100× (goal 160×), LeNet-300-100 ≥ 60× (goal 64×), within 0.2 points of the dense baseline.',
+    columns: autoColumns,
+    rows: [
+      { label: 'LeNet-300-100', command: 'smallnets explore out/lenet300 --strategy auto --max-drop 0.2 --trials 16 --workers 2 --out out/auto-lenet300 --json' },
+    ],
+  },
+  {
+    name: 'explore-auto-lenet5',
+    title: 'Smallest LeNet-5 within 0.2 points: explore --strategy auto (issue 15)',
+    intro: 'As above, with 6 epochs of retraining per removal/pruning stage and 2 of centroid fine-tuning per trial (LeNet-5 trials take minutes each). Target ≥ 100× (goal 160×) within 0.2 points of 98.70%. Resumable: the command continues a stopped search.',
+    columns: autoColumns,
+    rows: [
+      { label: 'LeNet-5 (6 + 2 epochs per trial)', command: 'smallnets explore out/lenet5 --strategy auto --space docs/spaces/auto-6-2.json --max-drop 0.2 --trials 12 --workers 2 --out out/auto-lenet5 --json' },
+    ],
+  },
+  {
+    name: 'explore-quick',
+    title: 'The quick space on LeNet-5: structure × compression (issue 15)',
+    intro: 'Width 1 / 0.5 × separable convs × 90% pruning × clustering conv:16/dense:4, one epoch per stage, 16 trials on two worker threads. The exploration directory holds pareto.json, trials.csv and the charts (bubble.svg: MACs vs accuracy, area = .snn bytes; accuracy-vs-bytes.svg; accuracy-vs-latency.svg).',
+    columns: [
+      { header: 'trials', value: num('trials') },
+      { header: 'failed', value: num('failed') },
+      { header: 'on the bytes front', value: (r) => String((r['pareto'] as string[]).length) },
+      { header: 'baseline', value: pct('baselineAccuracy') },
+      { header: 'best within 0.2 points', value: (r) => (best(r) ? `${best(r)!.label}: ${(best(r)!.testAccuracy * 100).toFixed(2)}%, ${best(r)!.bytes.toLocaleString('en-US')} B (${best(r)!.ratio.toFixed(1)}×)` : '–') },
+      { header: 'seconds', value: num('seconds') },
+    ],
+    rows: [{ command: 'smallnets explore out/lenet5 --space quick --workers 2 --out out/explore-quick --json' }],
+  },
+  {
+    name: 'explore-workers',
+    title: 'Trials on one vs two worker threads (issue 15)',
+    intro: 'The same 12-trial sweep (LeNet-300-100, one epoch per stage, full split) with `--workers 1` and `--workers 2`, fresh stores, in one run. Ideal ratio 0.5; target ≤ 0.6. The load average says how busy the shared machine was.',
+    columns: [
+      { header: 'trials', value: num('trials') },
+      { header: '1 worker s', value: num('oneWorkerSeconds', 1) },
+      { header: '2 workers s', value: num('twoWorkerSeconds', 1) },
+      { header: 'ratio', value: num('ratio', 2) },
+      { header: 'load average', value: num('loadAverage', 1) },
+    ],
+    rows: [{ command: 'npx tsx bench/explore-workers.ts --json' }],
+  },
+  {
+    name: 'zoo-chart',
+    title: 'ImageNet accuracy vs multiply-adds: the zoo chart (issue 15)',
+    intro: 'Params and multiply-adds counted by smallnets on the models the zoo builds; top-1 as published for the released checkpoints (sources in `smallnets zoo`); AlexNet, VGG-16, GoogLeNet, Inception-v3 and ResNet-50 are published figures. ![zoo chart](zoo.svg)',
+    columns: [
+      { header: 'models counted', value: (r) => String((r['models'] as Array<{ counted: boolean }>).filter((m) => m.counted).length) },
+      { header: 'reference points', value: (r) => String((r['models'] as Array<{ counted: boolean }>).filter((m) => !m.counted).length) },
+      { header: 'chart', value: (r) => String(r['chart']) },
+    ],
+    rows: [{ command: 'smallnets zoo --chart docs/zoo.svg --force --json' }],
+  },
+);

@@ -28,5 +28,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'quantize', args: '', summary: '2–8-bit weights: quantization-aware training or --ptq', load: () => import('./quantize.js') },
   { name: 'cluster', args: '', summary: 'k-means weight sharing with centroid fine-tuning', load: () => import('./cluster.js') },
   { name: 'bench', args: '<model>', summary: 'inference latency: smallnets runtime vs TF.js wasm vs onnxruntime', load: () => import('./bench.js') },
+  { name: 'explore', args: '<model>', summary: 'search structure vs accuracy: trials, Pareto fronts, charts, resumable; --strategy auto', load: () => import('./explore.js') },
+  { name: 'worker', args: '', summary: 'serve `explore --queue` trials from a Redis queue (BullMQ) on this machine', load: () => import('./worker.js') },
+  { name: 'zoo', args: '', summary: 'the zoo against published models: ImageNet top-1 vs multiply-adds, a table and --chart', load: () => import('./zoo.js') },
   { name: 'serve', args: '', summary: 'the web playground on a local server', load: () => import('./serve.js') },
 ];

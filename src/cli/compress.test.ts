@@ -44,11 +44,34 @@ describe('smallnets compress', () => {
     expect(y.shape).toEqual([1, 10]);
   });
 
+  it('per-layer flags: --remove-filters shrinks fc1, --sparsity sets each layer its own sparsity, --clusters by layer name; the recipe line says so', async () => {
+    const out = path.join(dir, 'per-layer.snn');
+    const r = await runCli(['compress', modelDir, '--data', 'none', '--remove-filters', 'fc1:0.5', '--sparsity', 'fc1:0.9,fc2:0.5',
+      '--clusters', 'fc1:4,fc2:8,fc3:16', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe(`recipe: remove filters/units fc1 50% (L1 norm, no retraining) → prune fc1 90%, fc2 50% (per-layer magnitude, other layers unpruned, no retraining) → cluster fc1:4, fc2:8, fc3:16 (no centroid fine-tuning) → Huffman → ${out}`);
+    expect(r.stderr).toMatch(/fc1: 300 → 150 units/);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(result.bytesOriginal).toBe(266_610 * 4); // the input's fp32 bytes, not the smaller model's
+    expect(result.ratio).toBeCloseTo((266_610 * 4) / result.bytesCompressed, 1);
+    const model = await loadSnnModel(out);
+    const kernel = (name: string) => model.getLayer(name).getWeights()[0]!;
+    expect(kernel('fc1').shape).toEqual([784, 150]);
+    expect(kernel('fc2').shape).toEqual([150, 100]);
+    const zeros = (name: string) => Array.from(kernel(name).dataSync()).filter((v) => v === 0).length / kernel(name).size;
+    expect(zeros('fc1')).toBeCloseTo(0.9, 2);
+    expect(zeros('fc2')).toBeCloseTo(0.5, 2);
+    expect(new Set(kernel('fc1').dataSync()).size).toBeLessThanOrEqual(4 + 1);
+    expect(new Set(kernel('fc3').dataSync()).size).toBeLessThanOrEqual(16 + 1);
+  });
+
   it('a flag overrides only its own stage of the default recipe, and the recipe is the first line', async () => {
     expect(recipeFromFlags({ prune: 0.5, huffman: true })).toMatchObject({ prune: 0.5, clusters: { conv: 16, dense: 8 }, bits: null });
     expect(recipeFromFlags({ bits: 4, huffman: true })).toMatchObject({ prune: 0.92, clusters: null, bits: 4 });
     expect(recipeFromFlags({ clusters: 'none', huffman: true })).toMatchObject({ prune: 0.92, clusters: null, bits: null });
     expect(recipeFromFlags({ prune: 0, clusters: 'dense:4', huffman: false })).toMatchObject({ prune: null, clusters: { dense: 4 }, huffman: false });
+    expect(recipeFromFlags({ sparsity: { fc1: 0.97 }, huffman: true })).toMatchObject({ prune: { fc1: 0.97 }, removeFilters: null, clusters: { conv: 16, dense: 8 } });
+    expect(recipeFromFlags({ removeFilters: { fc1: 0.3 }, huffman: true })).toMatchObject({ prune: 0.92, removeFilters: { fc1: 0.3 } });
     const out = path.join(dir, 'p50.snn');
     const r = await runCli(['compress', '--model', modelDir, '--data', 'none', '--prune', '0.5', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
@@ -101,6 +124,9 @@ describe('smallnets compress', () => {
   it('bad flags are usage errors (exit 2) and nothing is written', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--prune', '1'], /--prune must be in \[0, 1\)/],
+      [['--sparsity', 'fc1:0.9,fc1:0.8'], /--sparsity names layer fc1 twice/],
+      [['--sparsity', 'fc9:0.9'], /--sparsity names no prunable layer fc9/],
+      [['--remove-filters', 'fc1:1'], /--remove-filters must be in \[0, 0.99\)/],
       [['--bits', '9'], /--bits must be an integer in \[2, 8\]/],
       [['--bits', '4', '--clusters', '16'], /either --clusters or --bits/],
       [['--clusters', 'conv:1'], /must be an integer in \[2/],

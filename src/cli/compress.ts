@@ -1,19 +1,24 @@
-/** `smallnets compress`: prune → cluster (or quantize) → Huffman into a .snn file, with a per-stage table. */
+/**
+ * `smallnets compress`: (remove filters/units →) prune → cluster (or quantize) → Huffman into a .snn
+ * file, with a per-stage table. Every stage takes one setting for all layers or one per layer.
+ */
 import { Option, type Command } from 'commander';
 import { addCommand, examples } from './command.js';
-import { numberInRange, optionWithDefaultText, positiveInt, nonNegativeInt } from './options.js';
+import { optionWithDefaultText, positiveInt, nonNegativeInt } from './options.js';
 import { UsageError } from '../errors.js';
 import { log, printResult, printTable, warnOnAccuracyDrop } from './output.js';
 import { checkOutFile, writeFileAtomic } from '../models/atomic-write.js';
 import { addDataFlags, dataOptions, type DataFlags } from './data-flags.js';
-import { describeRecipe, DEFAULT_RECIPE, type CompressOptions } from '../pipeline/compress-recipe.js';
+import { anyFraction, describeRecipe, DEFAULT_RECIPE, type CompressOptions } from '../pipeline/compress-recipe.js';
 import { parseClusterSpec } from '../clustering/spec.js';
+import { parseLayerFractions, type LayerFractions } from '../pipeline/layer-fractions.js';
 
 interface CompressFlags extends DataFlags {
   model: string;
-  sparsity?: number;
+  sparsity?: LayerFractions;
   /** The old name of --sparsity, still accepted. */
-  prune?: number;
+  prune?: LayerFractions;
+  removeFilters?: LayerFractions;
   clusters?: string;
   bits?: number;
   huffman: boolean;
@@ -32,11 +37,13 @@ export function register(program: Command): void {
         'compress out/lenet5 --out out/lenet5.snn',
         'compress out/lenet5 --sparsity 0.9 --out out/lenet5-p90.snn',
         'compress out/lenet5 --bits 4 --out out/lenet5-int4.snn',
+        'compress out/lenet300 --remove-filters fc1:0.3 --sparsity fc1:0.97,fc2:0.9 --clusters fc1:4,fc2:8,fc3:16 --out out/l300.snn',
       ])
         .description('Deep Compression: prune + retrain, cluster + fine-tune centroids (or quantize), Huffman-code, write a .snn file')
-        .addOption(optionWithDefaultText('--sparsity <x>', 'fraction of kernel weights to zero, as prune --sparsity (0: no pruning; the input\'s zeros are always kept)', String(DEFAULT_RECIPE.prune), numberInRange('--sparsity', 0, 1)))
-        .addOption(new Option('--prune <x>', 'old name of --sparsity').argParser(numberInRange('--prune', 0, 1)).hideHelp())
-        .addOption(optionWithDefaultText('--clusters <spec>', 'k-means clusters per layer kind or name, e.g. 16 or conv:16,dense:4; none: no clustering', 'conv:16,dense:8'))
+        .addOption(optionWithDefaultText('--sparsity <x>', 'fraction of kernel weights to zero: one global threshold, or per layer as fc1:0.97,fc2:0.9 (other layers unpruned); 0: no pruning; the input\'s zeros are always kept', String(DEFAULT_RECIPE.prune), layerFractionsFlag('--sparsity', 'prune')))
+        .addOption(new Option('--prune <x>', 'old name of --sparsity').argParser(layerFractionsFlag('--prune', 'prune')).hideHelp())
+        .addOption(optionWithDefaultText('--remove-filters <x>', 'fraction of conv filters / dense units to remove (L1, retrained), in every hidden layer or per layer as conv2:0.4,fc1:0.7; runs before pruning', 'none', layerFractionsFlag('--remove-filters', 'removeFilters', 0.99)))
+        .addOption(optionWithDefaultText('--clusters <spec>', 'k-means clusters per layer kind or name, e.g. 16, conv:16,dense:4 or fc1:4,fc2:8; none: no clustering', 'conv:16,dense:8'))
         .option('--bits <b>', 'affine quantization bits (2–8) instead of clustering', positiveInt('--bits'))
         .option('--no-huffman', 'store index and gap streams at fixed width')
         .addOption(optionWithDefaultText('--epochs <n>', 'retraining epochs after pruning', String(DEFAULT_RECIPE.pruneEpochs), positiveInt('--epochs')))
@@ -91,9 +98,9 @@ export function register(program: Command): void {
 /**
  * The default recipe with each given flag replacing its own stage only: `--sparsity 0.5` keeps the
  * clustering, `--bits 4` replaces clustering by quantization, `--clusters none` / `--sparsity 0`
- * drop a stage.
+ * drop a stage, `--remove-filters` adds one (the default removes none).
  */
-export function recipeFromFlags(flags: Pick<CompressFlags, 'sparsity' | 'prune' | 'clusters' | 'bits' | 'huffman' | 'epochs' | 'fineTuneEpochs'>): CompressOptions {
+export function recipeFromFlags(flags: Pick<CompressFlags, 'sparsity' | 'prune' | 'removeFilters' | 'clusters' | 'bits' | 'huffman' | 'epochs' | 'fineTuneEpochs'>): CompressOptions {
   const sparsity = flags.sparsity ?? flags.prune;
   if (flags.bits !== undefined && (flags.bits < 2 || flags.bits > 8)) throw new UsageError(`--bits must be an integer in [2, 8], got ${flags.bits}`);
   const clustersGiven = flags.clusters !== undefined && flags.clusters !== 'none';
@@ -104,11 +111,17 @@ export function recipeFromFlags(flags: Pick<CompressFlags, 'sparsity' | 'prune' 
   else clusters = DEFAULT_RECIPE.clusters;
   return {
     ...DEFAULT_RECIPE,
-    prune: sparsity === undefined ? DEFAULT_RECIPE.prune : sparsity > 0 ? sparsity : null,
+    removeFilters: flags.removeFilters !== undefined && anyFraction(flags.removeFilters) ? flags.removeFilters : null,
+    prune: sparsity === undefined ? DEFAULT_RECIPE.prune : anyFraction(sparsity) ? sparsity : null,
     clusters,
     bits: flags.bits ?? null,
     huffman: flags.huffman,
     pruneEpochs: flags.epochs ?? DEFAULT_RECIPE.pruneEpochs,
     fineTuneEpochs: flags.fineTuneEpochs ?? DEFAULT_RECIPE.fineTuneEpochs,
   };
+}
+
+/** A `0.9` or `fc1:0.97,fc2:0.9` flag value; errors name `flag` as typed. */
+function layerFractionsFlag(flag: string, option: string, max = 1): (value: string) => LayerFractions {
+  return (value) => parseLayerFractions(value, option, max, flag);
 }

@@ -1,9 +1,19 @@
 /** The Deep Compression recipe: its options, the default, and how it reads (no TF.js here). */
 import { formatClusterSpec, type ClusterSpec } from '../clustering/spec.js';
+import type { LayerFractions } from './layer-fractions.js';
 
 export interface CompressOptions {
-  /** Target sparsity of the prunable kernels (global magnitude threshold); null = no pruning. */
-  prune: number | null;
+  /**
+   * Fraction of conv filters / dense units to remove physically (L1 norm, gradual with retraining,
+   * then the layers are rebuilt smaller), before unstructured pruning; null = none. A number applies
+   * to every layer that can lose outputs (not the output layer), a map to the named layers.
+   */
+  removeFilters?: LayerFractions | null;
+  /**
+   * Target sparsity of the prunable kernels: a number is one global magnitude threshold, a map sets
+   * each named layer's own sparsity (other layers are not pruned); null = no pruning.
+   */
+  prune: LayerFractions | null;
   /** k-means clusters (weight sharing), e.g. {conv: 16, dense: 8}; exclusive with `bits`. */
   clusters: ClusterSpec | null;
   /** Affine quantization bits instead of clustering. */
@@ -43,9 +53,19 @@ export const DEFAULT_RECIPE: CompressOptions = {
  */
 export function describeRecipe(options: CompressOptions, dataFree = false): string {
   const epochs = (n: number, what: string) => (dataFree || n === 0 ? 'no ' + what : `${n} epoch${n === 1 ? '' : 's'} of ${what}`);
+  const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
+  const perLayer = (f: Record<string, number>) => Object.entries(f).map(([layer, v]) => `${layer} ${pct(v)}`).join(', ');
   const stages: string[] = [];
-  if (options.prune !== null && options.prune > 0) {
-    stages.push(`prune ${+(options.prune * 100).toFixed(2)}% (global magnitude, ${epochs(options.pruneEpochs, 'retraining')})`);
+  const remove = options.removeFilters ?? null;
+  if (remove !== null && anyFraction(remove)) {
+    const what = typeof remove === 'number' ? `${pct(remove)} of the filters/units of every hidden layer` : `filters/units ${perLayer(remove)}`;
+    stages.push(`remove ${what} (L1 norm, ${epochs(options.pruneEpochs, 'retraining')})`);
+  }
+  const prune = options.prune;
+  if (prune !== null && anyFraction(prune)) {
+    stages.push(typeof prune === 'number'
+      ? `prune ${pct(prune)} (global magnitude, ${epochs(options.pruneEpochs, 'retraining')})`
+      : `prune ${perLayer(prune)} (per-layer magnitude, other layers unpruned, ${epochs(options.pruneEpochs, 'retraining')})`);
   } else {
     stages.push('no pruning (the input\'s zeros are kept)');
   }
@@ -56,3 +76,8 @@ export function describeRecipe(options: CompressOptions, dataFree = false): stri
   return stages.join(' → ');
 }
 
+
+/** Whether a fraction (or any per-layer fraction) is above zero. */
+export function anyFraction(f: LayerFractions): boolean {
+  return typeof f === 'number' ? f > 0 : Object.values(f).some((v) => v > 0);
+}

@@ -1,14 +1,15 @@
 /**
- * The Deep Compression pipeline: prune (+ retrain) → cluster (+ fine-tune centroids) or quantize
- * (+ QAT) → encode as .snn with sparse gaps and Huffman coding. With data it retrains after each
- * lossy step; without data (`data: 'none'`) every step is one-shot and says so.
+ * The Deep Compression pipeline: (remove filters/units + retrain) → prune (+ retrain) → cluster
+ * (+ fine-tune centroids) or quantize (+ QAT) → encode as .snn with sparse gaps and Huffman coding.
+ * With data it retrains after each lossy step; without data (`data: 'none'`) every step is one-shot
+ * and says so. The input's zeros are kept whatever the recipe (keep-zeros.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/split.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { trainModel } from '../training/train.js';
-import { globalMagnitudeMasks, magnitudeMask, pruneAndRetrain, prunableWeightNames, prunableWeights } from '../pruning/index.js';
+import { pruneAndRetrain, removePrunedFilters, type RemovedFilters } from '../pruning/index.js';
 import { clusterWeights, stripClustering } from '../clustering/index.js';
 import { quantizeAware, quantizeWeights, stripQuantization } from '../quantization/index.js';
 import { roundToFloat16 } from '../format/index.js';
@@ -17,24 +18,12 @@ import { encodeModel, modelWeightValues, type EncodingHints } from '../models/sn
 import { compressionSizes, type CompressionSizes } from './compression-sizes.js';
 import { usageCheck } from '../errors.js';
 import { cloneModel } from '../graph/clone.js';
+import { anyFraction, DEFAULT_RECIPE, describeRecipe, type CompressOptions } from './compress-recipe.js';
+import type { LayerFractions } from './layer-fractions.js';
+import { kernelSparsity, layerSparsities, restoreZeros, zeroPattern, type ZeroPattern } from './keep-zeros.js';
+import { oneShotFilterMasks, oneShotPrune } from './one-shot.js';
 
-import { DEFAULT_RECIPE, describeRecipe, type CompressOptions } from './compress-recipe.js';
-
-export { DEFAULT_RECIPE, describeRecipe, type CompressOptions };
-
-/** Fraction of the prunable kernel weights that are exactly zero (global, over all prunable layers). */
-export function kernelSparsity(model: tfl.LayersModel): number {
-  let zeros = 0;
-  let total = 0;
-  for (const layer of model.layers) {
-    for (const w of prunableWeights(layer)) {
-      const values = w.read().dataSync();
-      total += values.length;
-      for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
-    }
-  }
-  return total === 0 ? 0 : zeros / total;
-}
+export { DEFAULT_RECIPE, describeRecipe, kernelSparsity, type CompressOptions, type LayerFractions };
 
 export interface CompressResult {
   /** The compressed model as tf.layers (what the .snn file decodes to). */
@@ -50,43 +39,52 @@ export interface CompressResult {
   notes: string[];
 }
 
+type Data = { train: Split; test: Split };
+
+const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
+
 /**
  * Compress `model`. With `data`, each lossy step is followed by training on `data.train` and the
- * accuracies are measured on `data.test`; without, the steps are one-shot (data-free).
+ * accuracies are measured on `data.test`; without, the steps are one-shot (data-free). The input
+ * is not modified.
+ *
+ * @example
+ * const { bytes, sizes } = await compress(trained, { ...DEFAULT_RECIPE, prune: { fc1: 0.97, fc2: 0.9 } }, loadMnist());
+ * console.log(sizes.ratio); // e.g. 60
  */
-export async function compress(
-  model: tfl.LayersModel,
-  options: CompressOptions,
-  data: { train: Split; test: Split } | null,
-): Promise<CompressResult> {
+export async function compress(model: tfl.LayersModel, options: CompressOptions, data: Data | null): Promise<CompressResult> {
   usageCheck(!(options.clusters && options.bits), () => 'choose either `clusters` or `bits`, not both', 'clusters');
-  if (options.prune !== null) {
-    usageCheck(options.prune >= 0 && options.prune < 1, () => `\`prune\` must be in [0, 1), got ${options.prune}`, 'prune');
-  }
+  checkFractions(options.prune, 'prune', 1);
+  checkFractions(options.removeFilters ?? null, 'removeFilters', 0.99);
   const notes: string[] = [];
   const original = await modelWeightValues(model);
   const testAccuracyBefore = data ? evaluateAccuracy(model, data.test) : null;
   let current = cloneModel(model);
-  // The input's zeros are kept whatever the recipe: pruning starts from them, clustering and
-  // quantization map them to an exact 0.
-  const inputSparsity = kernelSparsity(current);
-  const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
+  // The input's zeros are kept whatever the recipe: pruning starts from them, retraining may not
+  // grow them back, clustering and quantization map them to an exact 0.
+  let inputZeros = zeroPattern(current);
 
-  // (A model pruned to exactly p reads back as p up to the rounding of one weight count.)
-  if (options.prune !== null && options.prune > 0 && options.prune <= inputSparsity + 1e-3) {
-    notes.push(`the input is already ${pct(inputSparsity)} sparse (≥ the ${pct(options.prune)} asked): pruning skipped, its zeros kept`);
-  } else if (options.prune !== null && options.prune > 0) {
-    if (data) {
-      const result = await pruneAndRetrain(current, { train: data.train }, {
-        sparsity: options.prune, global: true, epochs: options.pruneEpochs, seed: options.seed, progress: options.progress, label: 'prune',
-        initialSparsity: inputSparsity,
-      });
+  const removeFilters = options.removeFilters ?? null;
+  if (removeFilters !== null && anyFraction(removeFilters)) {
+    const smaller = await removeFiltersStage(current, removeFilters, options, data, inputZeros, notes);
+    current.dispose();
+    current = smaller;
+    // The kept channels carry the input's zeros (set back before removal), now in smaller kernels.
+    if (inputZeros.size > 0) inputZeros = zeroPattern(current);
+  }
+  const sparsity = options.prune;
+  if (sparsity !== null && anyFraction(sparsity)) {
+    const pruned = await pruneStage(current, sparsity, options, data, notes);
+    if (pruned !== current) {
       current.dispose();
-      current = result.model;
-    } else {
-      oneShotPrune(current, options.prune);
-      notes.push(`data-free: pruned to ${options.prune} sparsity by global magnitude, without retraining`);
+      current = pruned;
     }
+  }
+  if (data) {
+    // Retraining moves every weight, also the input's zeros in layers that were not pruned (or
+    // pruned less than they already were): set them back.
+    const regrown = restoreZeros(current, inputZeros);
+    if (regrown > 0) notes.push(`${regrown.toLocaleString('en-US')} of the input's zero weights grew back while retraining and were set to 0 again`);
   }
 
   const hints: EncodingHints = {};
@@ -129,24 +127,91 @@ export async function compress(
   return { model: current, bytes, report, sizes, testAccuracyBefore, testAccuracyAfter, notes };
 }
 
-/** Zero the smallest-magnitude prunable weights, one global threshold across layers. */
-function oneShotPrune(model: tfl.LayersModel, sparsity: number): void {
-  const targets: Array<{ layer: tfl.layers.Layer; index: number; values: Float32Array }> = [];
-  for (const layer of model.layers) {
-    const names = prunableWeightNames(layer.getClassName());
-    if (!names) continue;
-    layer.weights.forEach((w, index) => {
-      const base = w.originalName.split('/').pop()!;
-      if (names.includes(base)) targets.push({ layer, index, values: w.read().dataSync() as Float32Array });
+/** Remove filters/units (L1): gradually with retraining, or at once without data. */
+async function removeFiltersStage(
+  current: tfl.LayersModel, fractions: LayerFractions, options: CompressOptions, data: Data | null, inputZeros: ZeroPattern, notes: string[],
+): Promise<tfl.LayersModel> {
+  let smaller: { model: tfl.LayersModel; removed: RemovedFilters[] };
+  if (data) {
+    const result = await pruneAndRetrain(current, { train: data.train }, {
+      sparsity: fractions, granularity: 'filters', epochs: options.pruneEpochs, seed: options.seed, progress: options.progress, label: 'filters',
     });
+    if (inputZeros.size > 0) {
+      // Set the input's zeros back while the shapes still match, then remove the channels.
+      result.structured?.model.dispose();
+      restoreZeros(result.model, inputZeros);
+      smaller = removePrunedFilters(result.model);
+    } else {
+      smaller = result.structured!;
+    }
+    result.model.dispose();
+  } else {
+    const masked = await oneShotFilterMasks(current, fractions);
+    smaller = removePrunedFilters(masked);
+    masked.dispose();
+    notes.push('data-free: filters chosen by L1 norm and removed without retraining');
   }
-  const masks = targets.length > 1 ? globalMagnitudeMasks(targets.map((t) => t.values), sparsity) : targets.map((t) => magnitudeMask(t.values, sparsity));
-  targets.forEach((t, i) => {
-    const masked = t.values.map((v, j) => (masks[i]![j] ? v : 0));
-    const weights = t.layer.getWeights();
-    weights[t.index] = tf.tensor(masked, weights[t.index]!.shape);
-    t.layer.setWeights(weights);
+  for (const r of smaller.removed) notes.push(`${r.layer}: ${r.before} → ${r.after} ${r.className === 'Dense' ? 'units' : 'filters'}`);
+  return smaller.model;
+}
+
+/**
+ * Unstructured pruning: one global threshold or each named layer's own sparsity. A target at or
+ * below what the input (or a layer) already has skips it; otherwise the schedule starts from the
+ * zeros already there. Returns `current` itself when nothing was pruned (or pruned in place).
+ */
+async function pruneStage(
+  current: tfl.LayersModel, sparsity: LayerFractions, options: CompressOptions, data: Data | null, notes: string[],
+): Promise<tfl.LayersModel> {
+  // (A model pruned to exactly p reads back as p up to the rounding of one weight count.)
+  const slack = 1e-3;
+  let targets: LayerFractions = sparsity;
+  let initialSparsity: number;
+  if (typeof sparsity === 'number') {
+    const inputSparsity = kernelSparsity(current);
+    if (sparsity <= inputSparsity + slack) {
+      notes.push(`the input is already ${pct(inputSparsity)} sparse (≥ the ${pct(sparsity)} asked): pruning skipped, its zeros kept`);
+      return current;
+    }
+    initialSparsity = inputSparsity;
+  } else {
+    const layers = layerSparsities(current);
+    const unknown = Object.keys(sparsity).filter((name) => layers[name] === undefined);
+    usageCheck(unknown.length === 0, () => `\`prune\` names no prunable layer ${unknown.join(', ')} (prunable: ${Object.keys(layers).join(', ')})`, 'prune');
+    const kept: Record<string, number> = {};
+    for (const [name, target] of Object.entries(sparsity)) {
+      const have = layers[name]!.sparsity;
+      if (target <= have + slack) {
+        if (target > 0) notes.push(`${name} is already ${pct(have)} sparse (≥ the ${pct(target)} asked): not pruned, its zeros kept`);
+      } else kept[name] = target;
+    }
+    if (Object.keys(kept).length === 0) return current;
+    targets = kept;
+    // Every layer's share of the schedule (target × s / final) starts at or above its own zeros.
+    const final = Math.max(...Object.values(kept));
+    initialSparsity = Math.max(0, ...Object.entries(kept).map(([name, target]) => (layers[name]!.sparsity * final) / target));
+  }
+  if (!data) {
+    oneShotPrune(current, targets);
+    notes.push(`data-free: pruned to ${typeof targets === 'number' ? `${targets} sparsity by global magnitude` : 'per-layer sparsities by magnitude'}, without retraining`);
+    return current;
+  }
+  const result = await pruneAndRetrain(current, { train: data.train }, {
+    sparsity: targets, global: typeof targets === 'number', epochs: options.pruneEpochs, seed: options.seed, progress: options.progress, label: 'prune',
+    initialSparsity,
   });
+  return result.model;
+}
+
+/** Each fraction in [0, max); a map must name at least one layer. */
+function checkFractions(f: LayerFractions | null, option: string, max: number): void {
+  if (f === null) return;
+  const entries = typeof f === 'number' ? [['', f] as const] : Object.entries(f);
+  usageCheck(entries.length > 0, () => `\`${option}\` must name at least one layer`, option);
+  for (const [layer, v] of entries) {
+    usageCheck(typeof v === 'number' && v >= 0 && v < max,
+      () => `\`${option}\` must be in [0, ${max})${layer ? ` for layer ${layer}` : ''}, got ${v}`, option);
+  }
 }
 
 /** Round every weight without an encoding hint (biases, BatchNorm) to float16 and mark it so. */

@@ -63,7 +63,8 @@ export function compressionSizes(report: SnnReport, original: readonly WeightVal
     };
   });
   const sum = (key: 'bytesDense' | 'bytesPruned' | 'bytesQuantized' | 'bytesHuffman') => layers.reduce((s, l) => s + l[key], 0);
-  const bytesOriginal = sum('bytesDense');
+  // The input's fp32 bytes: with filters removed the stored tensors are smaller than the original's.
+  const bytesOriginal = original.length > 0 ? original.reduce((s, w) => s + w.values.byteLength, 0) : sum('bytesDense');
   const bytesCompressed = report.fileBytes;
   return {
     bytesOriginal,

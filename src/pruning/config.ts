@@ -34,12 +34,18 @@ export interface PruningOptions {
   global?: boolean;
   /** Prune only these layers (by name); each must be of an allowlisted class. Default: every allowlisted layer. */
   layers?: string[];
+  /**
+   * A final sparsity per layer name (as AMC/NetAdapt allocate them). The schedule then sets the pace:
+   * at each step a layer's sparsity is `schedule × own / schedule.finalSparsity`, so every layer
+   * reaches its own target when the schedule ends. Implies `layers` (the keys); not with `global`.
+   */
+  sparsityByLayer?: Record<string, number>;
 }
 
 /** The serialized form: `{ className: 'SmallnetsPruningConfig', config: {...} }`. */
 export interface PruningConfigJson {
   className: string;
-  config: { schedule: ScheduleJson; granularity: string; global: boolean; layers: string[] | null };
+  config: { schedule: ScheduleJson; granularity: string; global: boolean; layers: string[] | null; sparsityByLayer?: Record<string, number> | null };
 }
 
 export class PruningConfig extends tf.serialization.Serializable {
@@ -48,6 +54,7 @@ export class PruningConfig extends tf.serialization.Serializable {
   readonly granularity: Granularity;
   readonly global: boolean;
   readonly layers: readonly string[] | undefined;
+  readonly sparsityByLayer: Readonly<Record<string, number>> | undefined;
 
   constructor(options: PruningOptions) {
     super();
@@ -67,6 +74,27 @@ export class PruningConfig extends tf.serialization.Serializable {
       }
       this.layers = [...options.layers];
     }
+    if (options.sparsityByLayer !== undefined) {
+      const entries = Object.entries(options.sparsityByLayer ?? {});
+      usageCheck(entries.length > 0, () => 'sparsityByLayer must name at least one layer');
+      usageCheck(!this.global, () => 'sparsityByLayer sets one target per layer, so it cannot be combined with a global threshold');
+      usageCheck(this.granularity.kind !== 'nm', () => `sparsityByLayer does not apply to ${formatGranularity(this.granularity)} (its sparsity is fixed)`);
+      for (const [name, s] of entries) {
+        usageCheck(typeof s === 'number' && Number.isFinite(s) && s >= 0 && s < 1, () => `sparsity of layer ${name} must be in [0, 1), got ${s}`);
+      }
+      usageCheck(this.layers === undefined || (this.layers.length === entries.length && entries.every(([n]) => this.layers!.includes(n))),
+        () => 'layers and sparsityByLayer name different layers');
+      this.sparsityByLayer = Object.fromEntries(entries);
+      this.layers ??= entries.map(([n]) => n);
+    }
+  }
+
+  /** The sparsity of `layer` when the schedule says `scheduled` (see `sparsityByLayer`). */
+  sparsityFor(layer: string, scheduled: number): number {
+    if (this.sparsityByLayer === undefined) return scheduled;
+    const final = this.schedule.finalSparsity;
+    const own = this.sparsityByLayer[layer] ?? 0;
+    return final > 0 ? Math.min(own, (scheduled * own) / final) : 0;
   }
 
   override getClassName(): string {
@@ -79,6 +107,7 @@ export class PruningConfig extends tf.serialization.Serializable {
       granularity: formatGranularity(this.granularity),
       global: this.global,
       layers: this.layers ? [...this.layers] : null,
+      sparsityByLayer: this.sparsityByLayer ? { ...this.sparsityByLayer } : null,
     };
   }
 
@@ -96,6 +125,7 @@ export class PruningConfig extends tf.serialization.Serializable {
       granularity: c.granularity,
       global: c.global,
       layers: c.layers ?? undefined,
+      sparsityByLayer: c.sparsityByLayer ?? undefined,
     }) as unknown as T;
   }
 }

@@ -198,6 +198,27 @@ describe('memory', () => {
   });
 });
 
+describe('per-layer sparsity', () => {
+  it('sparsityByLayer: each layer reaches its own target, unnamed layers stay dense, the config round-trips', async () => {
+    const targets = { fc1: 0.95, fc2: 0.6 };
+    const config = new PruningConfig({ schedule: polynomialDecay(0, 0.95, 0, 4, 3, 2), sparsityByLayer: targets });
+    expect(pruningConfigFromJson(JSON.parse(JSON.stringify(config.toJSON()))).getConfig()).toEqual(config.getConfig());
+    expect(config.layers).toEqual(['fc1', 'fc2']);
+    const pruned = await prune(lenet300(5), config);
+    trainModel(pruned, train, { epochs: 1, batchSize: 32, progress: false });
+    const { model: stripped } = await stripPruning(pruned);
+    const sparsity = (name: string) => {
+      const kernel = stripped.getLayer(name).getWeights()[0]!.dataSync();
+      return 1 - countNonzero(kernel) / kernel.length;
+    };
+    expect(sparsity('fc1')).toBeCloseTo(0.95, 2);
+    expect(sparsity('fc2')).toBeCloseTo(0.6, 2);
+    expect(sparsity('fc3')).toBe(0);
+    expect(() => new PruningConfig({ schedule: constant(0.5), sparsityByLayer: { fc1: 1 } })).toThrow(/sparsity of layer fc1 must be in \[0, 1\), got 1/);
+    expect(() => new PruningConfig({ schedule: constant(0.5), global: true, sparsityByLayer: { fc1: 0.5 } })).toThrow(/global threshold/);
+  });
+});
+
 describe('config', () => {
   it('PruningConfig round-trips through JSON', () => {
     const config = new PruningConfig({ schedule: polynomialDecay(0.1, 0.9, 0, 500, 2, 25), granularity: 'block:1x4:l2', layers: ['fc1', 'fc2'] });

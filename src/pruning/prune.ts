@@ -111,15 +111,16 @@ export class PruningState {
     } else {
       this.targets.forEach((t, i) => {
         const v = values[i]!;
+        const s = this.config.sparsityFor(t.layerName, sparsity);
         switch (g.kind) {
           case 'unstructured':
-            return this.setMask(t, magnitudeMask(v, sparsity));
+            return this.setMask(t, magnitudeMask(v, s));
           case 'block':
-            return this.setMask(t, blockMask(v, t.shape, g.rows, g.cols, sparsity, g.pooling));
+            return this.setMask(t, blockMask(v, t.shape, g.rows, g.cols, s, g.pooling));
           case 'nm':
             return this.setMask(t, nmMask(v, t.shape, g.n, g.m));
           case 'filters': {
-            const keep = filterKeep(v, t.shape, sparsity, g.norm);
+            const keep = filterKeep(v, t.shape, s, g.norm);
             return this.setMask(t, channelMask(keep, t.shape), keep);
           }
         }

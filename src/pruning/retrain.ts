@@ -26,8 +26,11 @@ import { PRUNE_DEFAULTS, SCHEDULE_KINDS, type ScheduleKind } from './defaults.js
 export { PRUNE_DEFAULTS, SCHEDULE_KINDS, type ScheduleKind };
 
 export interface PruneRetrainOptions {
-  /** Target sparsity over the pruned weights (fraction of filters for `filters`). N:M fixes it at 1 − N/M. */
-  sparsity?: number;
+  /**
+   * Target sparsity over the pruned weights (fraction of filters for `filters`), or one target per
+   * layer name (only those layers are pruned). N:M fixes it at 1 − N/M.
+   */
+  sparsity?: number | Record<string, number>;
   granularity?: Granularity | string;
   global?: boolean;
   layers?: string[];
@@ -64,7 +67,11 @@ export interface PruneRecipe {
 export function pruneRecipe(options: PruneRetrainOptions, trainCount: number): PruneRecipe {
   const granularity = typeof options.granularity === 'string' ? parseGranularity(options.granularity) : (options.granularity ?? { kind: 'unstructured' as const });
   let sparsity: number;
-  if (granularity.kind === 'nm') {
+  let sparsityByLayer: Record<string, number> | undefined;
+  if (typeof options.sparsity === 'object' && options.sparsity !== null) {
+    sparsityByLayer = options.sparsity;
+    sparsity = Math.max(0, ...Object.values(sparsityByLayer));
+  } else if (granularity.kind === 'nm') {
     const fixed = 1 - granularity.n / granularity.m;
     usageCheck(options.sparsity === undefined || Math.abs(options.sparsity - fixed) < 1e-9,
       () => `\`sparsity\` ${options.sparsity} does not apply to ${formatGranularity(granularity)} (it keeps ${granularity.n} of every ${granularity.m}: sparsity ${fixed})`, 'sparsity');
@@ -98,7 +105,9 @@ export function pruneRecipe(options: PruneRetrainOptions, trainCount: number): P
     kind === 'polynomial'
       ? new PolynomialDecay(Math.min(options.initialSparsity ?? 0, sparsity), sparsity, 0, endStep, 3, frequency)
       : new ConstantSparsity(sparsity, 0, endStep, frequency);
-  const config = new PruningConfig({ schedule, granularity, global: options.global ?? false, layers: options.layers });
+  const config = new PruningConfig({
+    schedule, granularity, global: options.global ?? false, layers: options.layers, ...(sparsityByLayer ? { sparsityByLayer } : {}),
+  });
   return { config, train, sparsity };
 }
 
