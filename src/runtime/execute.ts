@@ -2,7 +2,7 @@
  * Runs a plan's steps for `batch` samples on one kernel set (wasm or JS) over one arena. The same
  * function runs on the main thread and in worker threads; it allocates nothing.
  */
-import { TILE_ROWS, type Kernels } from './kernels/api.js';
+import { im2colTileRows, type Kernels } from './kernels/api.js';
 import type { ArenaLayout } from './arena.js';
 import type { Plan, Slot, Step } from './plan.js';
 
@@ -45,8 +45,9 @@ export function runPlan(k: Kernels, plan: Plan, layout: ArenaLayout, base: numbe
         }
         const total = batch * s.rows;
         const tile = base + layout.im2col;
-        for (let m0 = 0; m0 < total; m0 += TILE_ROWS) {
-          const count = Math.min(TILE_ROWS, total - m0);
+        const tileRows = im2colTileRows(s.k);
+        for (let m0 = 0; m0 < total; m0 += tileRows) {
+          const count = Math.min(tileRows, total - m0);
           k.im2col(a, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL, g.outH, g.outW, m0, count, tile);
           matmul(k, s, tile, c + 4 * m0 * s.n, count, layout, base);
         }

@@ -4,7 +4,7 @@
  * Planning happens once per model; running a plan allocates nothing.
  */
 import { RuntimeError } from '../errors.js';
-import { PANEL, TILE_ROWS } from './kernels/api.js';
+import { PANEL, TILE_ROWS, im2colTileRows } from './kernels/api.js';
 import type { ConvGeometry, Op } from './fuse.js';
 import type { Clamp } from './layers.js';
 import { chooseForm, packWeights, packedBytes, panelCount, type FormOptions, type PackedWeights, type WeightForm } from './pack.js';
@@ -138,7 +138,7 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         const bias = region.add(op.bias);
         const epilogueScale = packed.form === 'q8' || packed.form === 'i8' ? packed.columnScale : packed.form === 'codebook' ? op.scale : null;
         const scale = region.add(epilogueScale);
-        if (op.geometry !== null) scratchFloats.im2col = Math.max(scratchFloats.im2col, TILE_ROWS * op.k);
+        if (op.geometry !== null) scratchFloats.im2col = Math.max(scratchFloats.im2col, im2colTileRows(op.k) * op.k);
         if (form === 'sparse') scratchFloats.transposed = Math.max(scratchFloats.transposed, TILE_ROWS * op.k);
         if (form === 'codebook' || form === 'q8') scratchFloats.panel = Math.max(scratchFloats.panel, PANEL * op.k + 16);
         // 64 rows × K (padded to 8) int16 + 64 row scales.

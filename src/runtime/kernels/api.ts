@@ -21,8 +21,20 @@
 
 /** Output columns per packed panel (two f32x4 registers). */
 export const PANEL = 8;
-/** Rows of A one im2col tile holds (bounded scratch, reused for every tile). */
+/** Fewest rows of A one im2col tile holds (bounded scratch, reused for every tile). */
 export const TILE_ROWS = 64;
+/** Floats of one im2col tile (128 KB: L2-resident; the GEMM walks it in L1-sized row blocks). */
+export const IM2COL_TILE_FLOATS = 32768;
+
+/**
+ * Rows per im2col tile for a conv with `k` = kh·kw·cin: as many as fit IM2COL_TILE_FLOATS (a multiple of
+ * 32, at least TILE_ROWS). Few long tiles amortize what each tile repeats — the GEMM's per-call setup and,
+ * for codebook and affine weights, decoding every panel again — which dominated small-k convs (LeNet-5's
+ * first conv at batch 64: k = 25, 576 tiles of 64 rows).
+ */
+export function im2colTileRows(k: number): number {
+  return Math.max(TILE_ROWS, Math.min(4096, Math.floor(IM2COL_TILE_FLOATS / Math.max(k, 1) / 32) * 32));
+}
 
 export interface Kernels {
   /** C[m×n] = clamp((A·B) ⊙ scale + bias); B in dense panels. */

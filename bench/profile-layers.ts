@@ -1,0 +1,48 @@
+/**
+ * `npx tsx bench/profile-layers.ts MODEL.snn [--batch N] [--kernels auto|dense]`: where the runtime's time goes,
+ * step by step (median of repeated single-step runs on the model's own arena, one thread), to stderr as a table.
+ * A development aid for the kernels (not part of results.md): per-step medians of short runs are noisy under load.
+ */
+import { readFileSync } from 'node:fs';
+import { renderTable } from '../src/analysis/text-table.js';
+import { timeRuns } from '../src/pipeline/bench-inference.js';
+import { runPlan } from '../src/runtime/execute.js';
+import { loadRuntimeModel } from '../src/runtime/index.js';
+import type { Step } from '../src/runtime/plan.js';
+
+const args = process.argv.slice(2);
+const file = args[0];
+if (file === undefined) {
+  process.stderr.write('usage: tsx bench/profile-layers.ts MODEL.snn [--batch N] [--kernels auto|dense]\n');
+  process.exit(2);
+}
+const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const batch = Number(flag('--batch') ?? 1);
+const kernels = (flag('--kernels') ?? 'auto') as 'auto' | 'dense';
+const net = await loadRuntimeModel(new Uint8Array(readFileSync(file)), { kernels, quantizeActivations: args.includes('--int8') });
+const x = new Float32Array(batch * net.inputSize).map(() => Math.random());
+for (let i = 0; i < 30; i++) net.predict(x, batch);
+const plan = net.plan;
+const layout = net.reserve(batch);
+const kernelsOf = net.memory.kernels;
+const label = (s: Step): string => {
+  switch (s.kind) {
+    case 'matmul':
+      return `${s.form} ${s.geometry ? `conv ${s.geometry.kh}x${s.geometry.kw}/${s.geometry.sh}` : 'gemm'} m=${s.rows * batch} k=${s.k} n=${s.n}`;
+    case 'depthwise':
+      return `depthwise ${s.g.kh}x${s.g.kw}/${s.g.sh} ${s.g.h}x${s.g.w}x${s.g.c}`;
+    default:
+      return s.kind;
+  }
+};
+const flops = (s: Step): number => (s.kind === 'matmul' ? 2 * s.rows * s.k * s.n * batch : s.kind === 'depthwise' ? 2 * s.g.outH * s.g.outW * s.g.c * s.mult * s.g.kh * s.g.kw * batch : 0);
+const total = timeRuns(() => net.predict(x, batch), 20, 200, 3000).medianMs;
+const rows = plan.steps.map((s) => {
+  const one = { ...plan, steps: [s] };
+  const t = timeRuns(() => runPlan(kernelsOf, one, layout, net.arenaBase, batch), 20, 300, 600).medianMs;
+  return { label: label(s), ms: t, gflops: flops(s) / (t * 1e6) };
+});
+const sum = rows.reduce((a, r) => a + r.ms, 0);
+process.stderr.write(`${renderTable(['step', 'ms', '%', 'GFLOP/s'], rows.map((r, i) => [`${i} ${r.label}`, r.ms.toFixed(4), ((100 * r.ms) / sum).toFixed(1), r.gflops ? r.gflops.toFixed(1) : '']))}\n`);
+process.stderr.write(`sum of steps ${sum.toFixed(3)} ms, whole predict ${total.toFixed(3)} ms (batch ${batch}, ${net.memory.kind})\n`);
+net.dispose();
