@@ -13,6 +13,10 @@ const alias = Object.entries(pkg.exports).flatMap(([subpath, target]) => {
   return [{ find: new RegExp(`^smallnets${subpath.slice(1).replace(/\//g, '\\/')}$`), replacement: path.resolve(source) }];
 });
 
+/** V8 before 11.4 (Node 20) has relaxed SIMD behind a flag: turn it on so the runtime's relaxed kernels are tested too. */
+const [v8Major = 0, v8Minor = 0] = process.versions.v8.split('.').map(Number);
+const relaxedSimdFlag = v8Major < 11 || (v8Major === 11 && v8Minor < 4) ? ['--experimental-wasm-relaxed-simd'] : [];
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -21,6 +25,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    execArgv: relaxedSimdFlag,
     // The runtime's .wasm is a build product (dist/runtime); build it when stale so `vitest` alone works.
     globalSetup: ['./vitest.setup.ts'],
   },

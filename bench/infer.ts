@@ -12,6 +12,7 @@
  * Without --case, every case runs at batch 1 and 64 on 1 and 2 threads and a table goes to stderr.
  */
 import { execFileSync } from 'node:child_process';
+import v8 from 'node:v8';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -21,12 +22,16 @@ import type { EncodingHint } from '../src/format/index.js';
 import { buildZooModel } from '../src/models/zoo.js';
 import { encodeModel, type EncodingHints } from '../src/models/snn-model.js';
 import { benchInference, timeRuns, type BenchRow } from '../src/pipeline/bench-inference.js';
-import { compileKernels, instantiateKernels } from '../src/runtime/wasm-module.js';
+import { compileKernels, instantiateKernels, relaxedSimdSupported } from '../src/runtime/wasm-module.js';
 import { symmetricInt8Hint } from '../src/runtime/reference.test-util.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const json = args.includes('--json');
+// Node 20's V8 (11.3) has relaxed SIMD behind a flag; Node ≥ 22 and Chrome ≥ 114 have it on. The runtime's
+// relaxed build (fused multiply-adds) is what those engines run, so turn it on here (before any wasm is compiled)
+// unless --no-relaxed-simd; the "SIMD128 ms" column always times the plain build beside it.
+if (!args.includes('--no-relaxed-simd') && !relaxedSimdSupported()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const CACHE = 'out/bench-infer';
 
 type Variant = 'dense' | 'pruned90' | 'int8';
@@ -103,6 +108,10 @@ interface CaseResult {
   batch: number;
   threads: number;
   runtimeMs: number;
+  /** Whether runtimeMs ran the relaxed-SIMD (FMA) build. */
+  relaxedSimd: boolean;
+  /** The same kernels as runtimeMs from the plain SIMD128 build (no fused multiply-add). */
+  runtimeSimd128Ms: number;
   runtimeDenseMs: number;
   tfjsWasmMs: number | null;
   onnxruntimeMs: number;
@@ -122,6 +131,7 @@ async function runCase(c: Case, batch: number, threads: number): Promise<CaseRes
   const quantizeActivations = c.name.endsWith('/int8');
   const report = await benchInference(file, { batches: [batch], threads, engines, budgetMs, runs: batch > 1 ? 15 : 50, quantizeActivations });
   const dense = await benchInference(file, { batches: [batch], threads, engines: ['runtime'], kernels: 'dense', budgetMs, runs: batch > 1 ? 15 : 50 });
+  const simd128 = await benchInference(file, { batches: [batch], threads, engines: ['runtime'], budgetMs, runs: batch > 1 ? 15 : 50, quantizeActivations, relaxedSimd: false });
   const ms = (rows: BenchRow[], engine: string) => rows.find((r) => r.engine === engine)?.medianMs ?? null;
   const runtimeMs = ms(report.results, 'runtime')!;
   const onnxruntimeMs = ms(report.results, 'onnxruntime')!;
@@ -131,6 +141,8 @@ async function runCase(c: Case, batch: number, threads: number): Promise<CaseRes
     batch,
     threads,
     runtimeMs,
+    relaxedSimd: relaxedSimdSupported(),
+    runtimeSimd128Ms: ms(simd128.results, 'runtime')!,
     runtimeDenseMs: ms(dense.results, 'runtime')!,
     tfjsWasmMs,
     onnxruntimeMs,
@@ -229,8 +241,8 @@ if (args.includes('--bundle')) {
   const f3 = (v: number | null) => (v === null ? '–' : v.toFixed(3));
   process.stderr.write(
     `${renderTable(
-      ['model', 'batch', 'threads', 'runtime ms', 'runtime dense ms', 'TF.js wasm ms', 'onnxruntime ms', 'runtime / ORT', 'TF.js / runtime', 'weights KB (fp32 KB)'],
-      results.map((r) => [r.model, r.batch, r.threads, f3(r.runtimeMs), f3(r.runtimeDenseMs), f3(r.tfjsWasmMs), f3(r.onnxruntimeMs), `${r.runtimeVsOnnxruntime.toFixed(2)}×`,
+      ['model', 'batch', 'threads', `runtime ms${relaxedSimdSupported() ? ' (FMA)' : ''}`, 'SIMD128 ms', 'runtime dense ms', 'TF.js wasm ms', 'onnxruntime ms', 'runtime / ORT', 'TF.js / runtime', 'weights KB (fp32 KB)'],
+      results.map((r) => [r.model, r.batch, r.threads, f3(r.runtimeMs), f3(r.runtimeSimd128Ms), f3(r.runtimeDenseMs), f3(r.tfjsWasmMs), f3(r.onnxruntimeMs), `${r.runtimeVsOnnxruntime.toFixed(2)}×`,
         r.tfjsWasmVsRuntime === null ? '–' : `${r.tfjsWasmVsRuntime.toFixed(1)}×`, `${(r.runtimeWeightBytes / 1024).toFixed(0)} (${(r.float32WeightBytes / 1024).toFixed(0)})`]),
     )}\n`,
   );

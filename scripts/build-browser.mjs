@@ -6,7 +6,7 @@ import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { buildWasm, wasmIsStale, WASM_OUT } from './build-wasm.mjs';
+import { buildWasm, wasmIsStale, WASM_OUT, WASM_RELAXED_OUT } from './build-wasm.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist/browser');
@@ -30,6 +30,8 @@ export async function buildBrowserBundle() {
   });
   const wasm = path.join(outDir, 'smallnets-runtime.wasm');
   await copyFile(WASM_OUT, wasm);
+  // The relaxed-SIMD build beside it: a page downloads one of the two (the loader probes the engine first).
+  await copyFile(WASM_RELAXED_OUT, path.join(outDir, path.basename(WASM_RELAXED_OUT)));
   return { js: (await stat(js)).size, wasm: (await stat(wasm)).size };
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Compiles the runtime's AssemblyScript kernels (src/runtime/wasm/*.ts) into dist/runtime/smallnets-runtime.wasm:
-// SIMD128, memory imported from JS (so it can be shared between threads), no AssemblyScript runtime (the
+// SIMD128, and again with relaxed SIMD into smallnets-runtime-relaxed.wasm (fused multiply-adds: the loader uses it
+// where the engine validates relaxed SIMD: Chrome ≥ 114, Node ≥ 22, Node 20 with --experimental-wasm-relaxed-simd); memory imported from JS (so it can be shared between threads), no AssemblyScript runtime (the
 // kernels never allocate). Runs offline from the assemblyscript devDependency; `npm run build` and `prepare` call it,
 // and the test setup calls it when the .wasm is missing or older than its sources.
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
@@ -10,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WASM_SOURCES = path.join(root, 'src/runtime/wasm');
 export const WASM_OUT = path.join(root, 'dist/runtime/smallnets-runtime.wasm');
+export const WASM_RELAXED_OUT = path.join(root, 'dist/runtime/smallnets-runtime-relaxed.wasm');
 
 /** Whether the .wasm is missing or older than any of its sources. */
 export async function wasmIsStale() {
   let built;
   try {
-    built = (await stat(WASM_OUT)).mtimeMs;
+    built = Math.min((await stat(WASM_OUT)).mtimeMs, (await stat(WASM_RELAXED_OUT)).mtimeMs);
   } catch {
     return true;
   }
@@ -47,26 +49,31 @@ function assertNoDataSegments(bytes) {
   }
 }
 
-export async function buildWasm() {
+async function compile(outFile, features) {
   const asc = (await import('assemblyscript/asc')).default;
-  await mkdir(path.dirname(WASM_OUT), { recursive: true });
   const stderr = [];
   const { error } = await asc.main(
     [
       path.join(WASM_SOURCES, 'index.ts'),
-      '--outFile', WASM_OUT,
+      '--outFile', outFile,
       '--importMemory', '--noExportMemory', '--maximumMemory', '65536',
-      '--runtime', 'stub', '--noAssert', '--enable', 'simd',
+      '--runtime', 'stub', '--noAssert', ...features.flatMap((f) => ['--enable', f]),
       '-O3', '--converge',
     ],
     { stderr: { write: (s) => stderr.push(String(s)) }, stdout: { write: () => {} } },
   );
   if (error) throw new Error(`AssemblyScript build failed: ${error.message}\n${stderr.join('')}`);
-  assertNoDataSegments(await readFile(WASM_OUT));
+  assertNoDataSegments(await readFile(outFile));
+}
+
+export async function buildWasm() {
+  await mkdir(path.dirname(WASM_OUT), { recursive: true });
+  await compile(WASM_OUT, ['simd']);
+  await compile(WASM_RELAXED_OUT, ['simd', 'relaxed-simd']);
   return WASM_OUT;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const out = await buildWasm();
-  console.error(`wrote ${path.relative(root, out)} (${(await stat(out)).size} bytes)`);
+  await buildWasm();
+  for (const out of [WASM_OUT, WASM_RELAXED_OUT]) console.error(`wrote ${path.relative(root, out)} (${(await stat(out)).size} bytes)`);
 }

@@ -33,6 +33,8 @@ export interface BenchOptions {
   kernels?: 'auto' | 'dense';
   /** Runtime: integer dot products on per-row quantized activations for int8-weight layers. */
   quantizeActivations?: boolean;
+  /** Runtime: the relaxed-SIMD build where the engine has it (default true; false = plain SIMD128). */
+  relaxedSimd?: boolean;
 }
 
 export interface BenchRow {
@@ -112,7 +114,7 @@ export async function benchInference(location: string, options: BenchOptions = {
     let runtimeWeightBytes = 0;
     let float32WeightBytes = 0;
     if (engines.includes('runtime')) {
-      const net = await loadRuntimeModel(snnBytes, { threads, kernels: options.kernels ?? 'auto', quantizeActivations: options.quantizeActivations ?? false });
+      const net = await loadRuntimeModel(snnBytes, { threads, kernels: options.kernels ?? 'auto', quantizeActivations: options.quantizeActivations ?? false, relaxedSimd: options.relaxedSimd ?? true });
       ({ weightBytes: runtimeWeightBytes, float32WeightBytes } = net.describe());
       for (const batch of batches) {
         const x = inputs.get(batch)!;

@@ -11,6 +11,8 @@ export type EngineKind = 'wasm-simd' | 'js';
 
 export interface EngineMemory {
   readonly kind: EngineKind;
+  /** Wasm kernels built with relaxed SIMD (absent or false otherwise). */
+  readonly relaxedSimd?: boolean;
   kernels: Kernels;
   f32: Float32Array;
   /** Make at least `bytes` bytes addressable. */
@@ -68,6 +70,8 @@ export class WasmMemory implements EngineMemory {
   constructor(
     readonly memory: WebAssembly.Memory,
     public kernels: Kernels,
+    /** The kernels are the relaxed-SIMD build (fused multiply-adds). */
+    readonly relaxedSimd = false,
   ) {
     this.f32 = new Float32Array(memory.buffer);
   }

@@ -11,6 +11,8 @@ import { PARALLEL_MIN_BATCH, type ThreadPool } from './threads.js';
 
 export interface RuntimeDescription {
   engine: EngineKind;
+  /** The wasm kernels are the relaxed-SIMD build (fused multiply-adds). */
+  relaxedSimd: boolean;
   threads: number;
   inputShape: number[];
   outputShape: number[];
@@ -116,6 +118,7 @@ export class RuntimeModel {
   describe(): RuntimeDescription {
     return {
       engine: this.memory.kind,
+      relaxedSimd: this.memory.relaxedSimd === true,
       threads: this.pool?.threads ?? 1,
       inputShape: [...this.inputShape],
       outputShape: [...this.plan.outputShape],

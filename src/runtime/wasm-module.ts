@@ -11,6 +11,11 @@ import { KERNEL_NAMES, type Kernels } from './kernels/api.js';
 
 export const WASM_FILE = 'smallnets-runtime.wasm';
 
+/** The relaxed-SIMD build's file name beside a plain one: `x.wasm` → `x-relaxed.wasm`. */
+export function relaxedWasmName(name: string): string {
+  return name.replace(/(\.wasm)?$/, '-relaxed.wasm');
+}
+
 /** Where the .wasm is expected, relative to this module. */
 export function defaultWasmUrl(): URL {
   const here = import.meta.url;
@@ -22,6 +27,22 @@ const SIMD_PROBE = Uint8Array.of(
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
   0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b,
 );
+
+// (module (func (result v128) v128.const 0 ×3 f32x4.relaxed_madd)): validates only where relaxed SIMD is supported.
+const zeros16 = (): number[] => new Array<number>(16).fill(0);
+const RELAXED_SIMD_PROBE = Uint8Array.of(
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, 0xfd, 0x0c, ...zeros16(), 0xfd, 0x0c, ...zeros16(), 0xfd, 0x0c, ...zeros16(), 0xfd, 0x85, 0x02, 0x0b,
+);
+
+/** Whether this JavaScript engine runs relaxed SIMD (f32x4.relaxed_madd: a fused multiply-add where the CPU has one). */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
 
 /** Whether this JavaScript engine runs WebAssembly SIMD128. */
 export function simdSupported(): boolean {
@@ -96,6 +117,8 @@ export function withSharedMemory(bytes: Uint8Array): Uint8Array {
 interface CompiledKernels {
   plain: WebAssembly.Module;
   bytes: Uint8Array;
+  /** Built with relaxed SIMD (fused multiply-adds). */
+  relaxed: boolean;
   shared?: WebAssembly.Module;
 }
 
@@ -114,12 +137,27 @@ export function kernelsUrl(url?: string | URL): URL {
   }
 }
 
-/** Compile the kernels once per URL (later calls share the promise; a failed load is retried next time). */
-export function compileKernels(url: URL = defaultWasmUrl()): Promise<CompiledKernels> {
-  const key = url.href;
+/** The relaxed-SIMD twin of a kernels URL (same directory, `-relaxed.wasm`). */
+function relaxedUrl(url: URL): URL {
+  const u = new URL(url.href);
+  u.pathname = relaxedWasmName(u.pathname.replace(/\.wasm$/, ''));
+  return u;
+}
+
+/**
+ * Compile the kernels once per URL and variant (later calls share the promise; a failed load is retried next
+ * time). With `relaxed` (default: when the engine supports relaxed SIMD) the `-relaxed.wasm` twin is tried first
+ * and the plain file is the fallback when it is missing.
+ */
+export function compileKernels(url: URL = defaultWasmUrl(), relaxed = relaxedSimdSupported()): Promise<CompiledKernels> {
+  const useRelaxed = relaxed && relaxedSimdSupported();
+  const key = `${useRelaxed ? 'relaxed:' : ''}${url.href}`;
   let entry = compiled.get(key);
   if (entry === undefined) {
-    entry = readWasmBytes(url).then(async (bytes) => ({ plain: await WebAssembly.compile(bytes as BufferSource), bytes }));
+    const plain = (): Promise<CompiledKernels> => readWasmBytes(url).then(async (bytes) => ({ plain: await WebAssembly.compile(bytes as BufferSource), bytes, relaxed: false }));
+    entry = useRelaxed
+      ? readWasmBytes(relaxedUrl(url)).then(async (bytes) => ({ plain: await WebAssembly.compile(bytes as BufferSource), bytes, relaxed: true }), plain)
+      : plain();
     compiled.set(key, entry);
     entry.catch(() => compiled.delete(key));
   }
@@ -127,8 +165,8 @@ export function compileKernels(url: URL = defaultWasmUrl()): Promise<CompiledKer
 }
 
 /** The module variant whose memory import is shared (for worker threads). */
-export async function sharedKernelModule(url: URL = defaultWasmUrl()): Promise<WebAssembly.Module> {
-  const kernels = await compileKernels(url);
+export async function sharedKernelModule(url: URL = defaultWasmUrl(), relaxed = relaxedSimdSupported()): Promise<WebAssembly.Module> {
+  const kernels = await compileKernels(url, relaxed);
   kernels.shared ??= await WebAssembly.compile(withSharedMemory(kernels.bytes) as BufferSource);
   return kernels.shared;
 }

@@ -10,7 +10,7 @@ import { RuntimeError, UsageError } from '../errors.js';
 import { lenet300 } from '../models/lenet.js';
 import { encodeModel } from '../models/snn-model.js';
 import { loadRuntimeModel } from './index.js';
-import { defaultWasmUrl, WASM_FILE } from './wasm-module.js';
+import { defaultWasmUrl, relaxedSimdSupported, relaxedWasmName, WASM_FILE } from './wasm-module.js';
 
 let dir: string;
 let lenet: Uint8Array;
@@ -29,13 +29,30 @@ describe('wasmUrl', () => {
     await mkdir(path.dirname(copy), { recursive: true });
     await copyFile(defaultWasmUrl(), copy);
     const x = Float32Array.from({ length: 2 * 784 }, (_, i) => (i * 7919) % 255 / 255);
-    const reference = await loadRuntimeModel(lenet, { engine: 'wasm' });
+    // Without its -relaxed.wasm twin beside it, the copy runs the plain SIMD128 build.
+    const reference = await loadRuntimeModel(lenet, { engine: 'wasm', relaxedSimd: false });
     for (const wasmUrl of [pathToFileURL(copy), pathToFileURL(copy).href]) {
       const net = await loadRuntimeModel(lenet, { engine: 'wasm', wasmUrl });
       expect(net.describe().engine).toBe(reference.describe().engine);
+      expect(net.describe().relaxedSimd).toBe(false);
       expect(Array.from(net.predict(x, 2))).toEqual(Array.from(reference.predict(x, 2)));
       net.dispose();
     }
+    reference.dispose();
+  });
+
+  it('the relaxed-SIMD twin beside a copy is used where the engine has relaxed SIMD (the test config enables it)', async () => {
+    const copy = path.join(dir, 'twins', WASM_FILE);
+    await mkdir(path.dirname(copy), { recursive: true });
+    await copyFile(defaultWasmUrl(), copy);
+    await copyFile(new URL(relaxedWasmName(defaultWasmUrl().href)), path.join(dir, 'twins', relaxedWasmName(WASM_FILE)));
+    const x = Float32Array.from({ length: 784 }, (_, i) => (i * 7919) % 255 / 255);
+    const reference = await loadRuntimeModel(lenet, { engine: 'wasm' });
+    const net = await loadRuntimeModel(lenet, { engine: 'wasm', wasmUrl: pathToFileURL(copy) });
+    expect(net.describe().relaxedSimd).toBe(relaxedSimdSupported());
+    expect(reference.describe().relaxedSimd).toBe(relaxedSimdSupported());
+    expect(Array.from(net.predict(x, 1))).toEqual(Array.from(reference.predict(x, 1)));
+    net.dispose();
     reference.dispose();
   });
 

@@ -4,7 +4,7 @@
  * columns, 0% and 100% sparsity, 1-bit and 8-bit codebooks.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileKernels, instantiateKernels } from '../wasm-module.js';
+import { compileKernels, instantiateKernels, relaxedSimdSupported } from '../wasm-module.js';
 import { jsKernels } from './js/index.js';
 import { PANEL, type Kernels } from './api.js';
 import { maxRelativeError } from '../../engine/backends.test-util.js';
@@ -14,11 +14,10 @@ const BYTES = 1 << 22;
 let wasm: Kernels;
 let wasmMemory: WebAssembly.Memory;
 
-beforeAll(async () => {
-  const { plain } = await compileKernels();
-  wasmMemory = new WebAssembly.Memory({ initial: BYTES / 65536, maximum: 65536 });
-  wasm = instantiateKernels(plain, wasmMemory);
-});
+// Both wasm builds: plain SIMD128, and relaxed SIMD (fused multiply-adds) where this engine has it (the test
+// config turns it on for Node 20).
+const VARIANTS = relaxedSimdSupported() ? (['simd128', 'relaxed'] as const) : (['simd128'] as const);
+
 
 /** A bump allocator over a fixed layout shared by both memories. */
 class Layout {
@@ -69,6 +68,14 @@ function naiveGemm(a: Float32Array, w: Float32Array, m: number, k: number, n: nu
   }
   return c;
 }
+
+for (const variant of VARIANTS) describe(`wasm ${variant} kernels vs JS and naive formulas`, () => {
+beforeAll(async () => {
+  const compiled = await compileKernels(undefined, variant === 'relaxed');
+  expect(compiled.relaxed).toBe(variant === 'relaxed');
+  wasmMemory = new WebAssembly.Memory({ initial: BYTES / 65536, maximum: 65536 });
+  wasm = instantiateKernels(compiled.plain, wasmMemory);
+});
 
 describe('gemm family', () => {
   for (const [m, k, n] of [[1, 1, 1], [3, 17, 5], [4, 8, 8], [9, 33, 19], [64, 75, 20]] as const) {
@@ -217,4 +224,5 @@ describe('gemmI8 (int8 weights, activations quantized per row to 15 bits)', () =
       if (m === 3) expect(Array.from(out.wasm.subarray(n, 2 * n)).every(Number.isNaN)).toBe(true);
     });
   }
+});
 });

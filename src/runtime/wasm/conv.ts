@@ -1,5 +1,7 @@
 // AssemblyScript. im2col tiles for the GEMM path, and depthwise convolution NHWC with channels in f32x4 lanes.
 
+import { madd } from './madd';
+
 export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
                        outH: i32, outW: i32, m0: i32, count: i32, dst: usize): void {
   const cBytes = <usize>c << 2;
@@ -91,8 +93,8 @@ function depthwise1(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i
             for (let kx = kx0; kx < kx1; kx++) {
               const p = row + <usize>(ix0 + kx) * cBytes;
               const q = wrow + <usize>kx * cBytes;
-              acc0 = f32x4.add(acc0, f32x4.mul(v128.load(p), v128.load(q)));
-              acc1 = f32x4.add(acc1, f32x4.mul(v128.load(p, 16), v128.load(q, 16)));
+              acc0 = madd(v128.load(p), v128.load(q), acc0);
+              acc1 = madd(v128.load(p, 16), v128.load(q, 16), acc1);
             }
           }
           v128.store(out + off, clampv(acc0, vlo, vhi));
@@ -105,7 +107,7 @@ function depthwise1(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i
             const row = image + (<usize>(iy0 + ky) * <usize>w) * cBytes + off;
             const wrow = weights + <usize>(ky * kw) * cBytes + off;
             for (let kx = kx0; kx < kx1; kx++) {
-              acc = f32x4.add(acc, f32x4.mul(v128.load(row + <usize>(ix0 + kx) * cBytes), v128.load(wrow + <usize>kx * cBytes)));
+              acc = madd(v128.load(row + <usize>(ix0 + kx) * cBytes), v128.load(wrow + <usize>kx * cBytes), acc);
             }
           }
           v128.store(out + off, clampv(acc, vlo, vhi));
@@ -141,10 +143,10 @@ function depthwise4px(row0: usize, w: i32, c: i32, kw: i32, sw: i32, iy0: i32, k
       let q = weights + <usize>(ky * kw) * cBytes + off;
       for (let kx = 0; kx < kw; kx++) {
         const wv = v128.load(q);
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(p), wv));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(p + step), wv));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(p + 2 * step), wv));
-        a3 = f32x4.add(a3, f32x4.mul(v128.load(p + 3 * step), wv));
+        a0 = madd(v128.load(p), wv, a0);
+        a1 = madd(v128.load(p + step), wv, a1);
+        a2 = madd(v128.load(p + 2 * step), wv, a2);
+        a3 = madd(v128.load(p + 3 * step), wv, a3);
         p += cBytes;
         q += cBytes;
       }

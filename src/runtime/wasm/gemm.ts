@@ -4,6 +4,8 @@
 // are decoded one panel at a time into an L1-sized scratch and then run through the same tile, so resident weights
 // stay 1 byte each while the arithmetic is the dense kernel's.
 
+import { madd } from './madd';
+
 const PANEL: i32 = 8;
 
 @inline function epilogue(acc: v128, bias: v128, scale: v128, lo: v128, hi: v128): v128 {
@@ -52,16 +54,16 @@ function panelRows(a: usize, lda: i32, m: i32, k: i32, bp: usize, bias: usize, s
       const off = kk << 2;
       const x0 = v128.load32_splat(a0 + off);
       const x1 = v128.load32_splat(a1 + off);
-      c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-      c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+      c00 = madd(x0, b0, c00);
+      c01 = madd(x0, b1, c01);
       const x2 = v128.load32_splat(a2 + off);
-      c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-      c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+      c10 = madd(x1, b0, c10);
+      c11 = madd(x1, b1, c11);
       const x3 = v128.load32_splat(a3 + off);
-      c20 = f32x4.add(c20, f32x4.mul(x2, b0));
-      c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-      c30 = f32x4.add(c30, f32x4.mul(x3, b0));
-      c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+      c20 = madd(x2, b0, c20);
+      c21 = madd(x2, b1, c21);
+      c30 = madd(x3, b0, c30);
+      c31 = madd(x3, b1, c31);
       b += 32;
     }
     const out = c + <usize>i * cBytes + (<usize>col << 2);
@@ -79,16 +81,16 @@ function panelRows(a: usize, lda: i32, m: i32, k: i32, bp: usize, bias: usize, s
     for (; kk + 2 <= <usize>k; kk += 2) {
       const x0 = v128.load32_splat(a0 + (kk << 2));
       const x1 = v128.load32_splat(a0 + (kk << 2), 4);
-      c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(b)));
-      c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(b, 16)));
-      d00 = f32x4.add(d00, f32x4.mul(x1, v128.load(b, 32)));
-      d01 = f32x4.add(d01, f32x4.mul(x1, v128.load(b, 48)));
+      c00 = madd(x0, v128.load(b), c00);
+      c01 = madd(x0, v128.load(b, 16), c01);
+      d00 = madd(x1, v128.load(b, 32), d00);
+      d01 = madd(x1, v128.load(b, 48), d01);
       b += 64;
     }
     if (kk < <usize>k) {
       const x0 = v128.load32_splat(a0 + (kk << 2));
-      c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(b)));
-      c01 = f32x4.add(c01, f32x4.mul(x0, v128.load(b, 16)));
+      c00 = madd(x0, v128.load(b), c00);
+      c01 = madd(x0, v128.load(b, 16), c01);
     }
     const out = c + <usize>i * cBytes + (<usize>col << 2);
     storeCols(out, epilogue(f32x4.add(c00, d00), bias0, scale0, vlo, vhi), epilogue(f32x4.add(c01, d01), bias1, scale1, vlo, vhi), cols);

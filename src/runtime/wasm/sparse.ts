@@ -3,6 +3,8 @@
 // side in 8 f32x4 registers; each nonzero is one broadcast and 8 multiply-adds. Rows left over use 4-row tiles, and a
 // single row (batch-1 Dense) a scalar gather with four partial sums.
 
+import { madd } from './madd';
+
 const TILE: i32 = 32;
 
 @inline function clampv(v: v128, lo: v128, hi: v128): v128 {
@@ -71,14 +73,14 @@ function tile32(scratch: usize, kBytes: usize, counts: usize, rowsIdx: usize, va
     for (; e < end; e++) {
       const w = v128.load32_splat(values + (e << 2));
       const t = scratch + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes;
-      a0 = f32x4.add(a0, f32x4.mul(w, v128.load(t)));
-      a1 = f32x4.add(a1, f32x4.mul(w, v128.load(t, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(w, v128.load(t, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(w, v128.load(t, 48)));
-      a4 = f32x4.add(a4, f32x4.mul(w, v128.load(t, 64)));
-      a5 = f32x4.add(a5, f32x4.mul(w, v128.load(t, 80)));
-      a6 = f32x4.add(a6, f32x4.mul(w, v128.load(t, 96)));
-      a7 = f32x4.add(a7, f32x4.mul(w, v128.load(t, 112)));
+      a0 = madd(w, v128.load(t), a0);
+      a1 = madd(w, v128.load(t, 16), a1);
+      a2 = madd(w, v128.load(t, 32), a2);
+      a3 = madd(w, v128.load(t, 48), a3);
+      a4 = madd(w, v128.load(t, 64), a4);
+      a5 = madd(w, v128.load(t, 80), a5);
+      a6 = madd(w, v128.load(t, 96), a6);
+      a7 = madd(w, v128.load(t, 112), a7);
     }
     const o = c + (<usize>col << 2);
     storeLanes(o, cBytes, clampv(a0, vlo, vhi), 4);
@@ -104,12 +106,12 @@ function tile4(scratch: usize, kBytes: usize, rows: i32, counts: usize, rowsIdx:
     for (; e + 1 < end; e += 2) {
       const t0 = scratch + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes;
       const t1 = scratch + <usize>load<i32>(rowsIdx + (e << 2), 4) * kBytes;
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(values + (e << 2)), v128.load(t0)));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(values + (e << 2), 4), v128.load(t1)));
+      a0 = madd(v128.load32_splat(values + (e << 2)), v128.load(t0), a0);
+      a1 = madd(v128.load32_splat(values + (e << 2), 4), v128.load(t1), a1);
     }
     if (e < end) {
       const t0 = scratch + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes;
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(values + (e << 2)), v128.load(t0)));
+      a0 = madd(v128.load32_splat(values + (e << 2)), v128.load(t0), a0);
       e++;
     }
     storeLanes(c + (<usize>col << 2), cBytes, clampv(f32x4.add(a0, a1), vlo, vhi), rows);
