@@ -4,11 +4,13 @@
  * A development aid for the kernels (not part of results.md): per-step medians of short runs are noisy under load.
  */
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { renderTable } from '../src/analysis/text-table.js';
 import { timeRuns } from '../src/pipeline/bench-inference.js';
 import { runPlan } from '../src/runtime/execute.js';
 import { loadRuntimeModel } from '../src/runtime/index.js';
 import type { Step } from '../src/runtime/plan.js';
+import { relaxedSimdSupported } from '../src/runtime/wasm-module.js';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -16,10 +18,13 @@ if (file === undefined) {
   process.stderr.write('usage: tsx bench/profile-layers.ts MODEL.snn [--batch N] [--kernels auto|dense]\n');
   process.exit(2);
 }
+// As bench/infer.ts: the relaxed-SIMD (FMA) kernels unless --no-relaxed-simd (Node 20 has them behind a flag).
+const relaxed = !args.includes('--no-relaxed-simd');
+if (relaxed && !relaxedSimdSupported()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const batch = Number(flag('--batch') ?? 1);
 const kernels = (flag('--kernels') ?? 'auto') as 'auto' | 'dense';
-const net = await loadRuntimeModel(new Uint8Array(readFileSync(file)), { kernels, quantizeActivations: args.includes('--int8') });
+const net = await loadRuntimeModel(new Uint8Array(readFileSync(file)), { kernels, quantizeActivations: args.includes('--int8'), relaxedSimd: relaxed });
 const x = new Float32Array(batch * net.inputSize).map(() => Math.random());
 for (let i = 0; i < 30; i++) net.predict(x, batch);
 const plan = net.plan;
@@ -44,5 +49,5 @@ const rows = plan.steps.map((s) => {
 });
 const sum = rows.reduce((a, r) => a + r.ms, 0);
 process.stderr.write(`${renderTable(['step', 'ms', '%', 'GFLOP/s'], rows.map((r, i) => [`${i} ${r.label}`, r.ms.toFixed(4), ((100 * r.ms) / sum).toFixed(1), r.gflops ? r.gflops.toFixed(1) : '']))}\n`);
-process.stderr.write(`sum of steps ${sum.toFixed(3)} ms, whole predict ${total.toFixed(3)} ms (batch ${batch}, ${net.memory.kind})\n`);
+process.stderr.write(`sum of steps ${sum.toFixed(3)} ms, whole predict ${total.toFixed(3)} ms (batch ${batch}, ${net.memory.kind}${net.describe().relaxedSimd ? ' relaxed' : ''})\n`);
 net.dispose();

@@ -166,8 +166,9 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
     const px = L.put(seededValues(2 * 7 * 9 * 3, 20)), pd = L.space(18 * 27);
     close(both(L, (K) => K.im2col(px, 7, 9, 3, 3, 3, 2, 2, 1, 1, 4, 5, 5, 18, pd), pd, 18 * 27));
   });
-  // w=17 gives interior runs of four pixels (the blocked path) as well as border pixels.
-  for (const [c, mult, s, w] of [[13, 1, 1, 8], [16, 1, 2, 8], [5, 2, 2, 8], [8, 1, 1, 17], [12, 1, 2, 17]] as const) {
+  // w=17 gives interior runs of four pixels (the blocked path) as well as border pixels; w=10 single interior
+  // pixels after a run of four (the 3-wide kernels), w=3 a row whose only interior pixel is the middle one.
+  for (const [c, mult, s, w] of [[13, 1, 1, 8], [16, 1, 2, 8], [5, 2, 2, 8], [8, 1, 1, 17], [12, 1, 2, 17], [12, 1, 1, 10], [4, 1, 1, 3]] as const) {
     it(`depthwise x=[2,9,${w},${c}] k=3x3 s=${s} mult=${mult} same padding, bias, relu6`, () => {
       const [h, kh, kw] = [9, 3, 3];
       const outH = Math.ceil(h / s), outW = Math.ceil(w / s);
