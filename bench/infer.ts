@@ -6,7 +6,7 @@
  * `smallnets compress` when missing) against the *dense* fp32 ONNX of the same model; MobileNet v1 0.25/128 and
  * MobileNetV2 0.35/128 (random weights) dense, with 90%-pruned pointwise convolutions, and with 8-bit affine
  * symmetric weights run with integer dot products (cached under out/bench-infer/). `--roofline`: GFLOP/s of the runtime's dense GEMM on one core vs the
- * f32x4 multiply-add peak of this machine's wasm engine (bench/wasm/peak.ts, the better of two loop shapes). `--bundle`: the browser bundle's
+ * f32x4 peaks of this machine's wasm engine (bench/wasm/peak.ts: multiply + add, and fused multiply-add with relaxed SIMD). `--bundle`: the browser bundle's
  * bytes beside the TF.js files a browser needs (tfjs-core, tfjs-layers, tfjs-backend-wasm + its SIMD .wasm).
  *
  * Without --case, every case runs at batch 1 and 64 on 1 and 2 threads and a table goes to stderr.
@@ -154,11 +154,12 @@ async function runCase(c: Case, batch: number, threads: number): Promise<CaseRes
   };
 }
 
-/** GFLOP/s of the wasm f32x4 mul+add peak and of the runtime's GEMM on a few shapes, one core. */
-async function roofline(): Promise<Record<string, number>> {
+/** Compile bench/wasm/peak.ts (plain SIMD128, or with relaxed SIMD) and instantiate it. */
+async function peakModule(relaxed: boolean): Promise<WebAssembly.Instance> {
   const asc = (await import('assemblyscript/asc')).default;
   let binary: Uint8Array | null = null;
-  const { error } = await asc.main(['bench/wasm/peak.ts', '--outFile', 'peak.wasm', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '-O3'], {
+  const features = ['--enable', 'simd', ...(relaxed ? ['--enable', 'relaxed-simd'] : [])];
+  const { error } = await asc.main(['bench/wasm/peak.ts', '--outFile', 'peak.wasm', '--runtime', 'stub', '--noAssert', ...features, '-O3'], {
     writeFile: (name: string, contents: string | Uint8Array) => {
       if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
     },
@@ -166,43 +167,55 @@ async function roofline(): Promise<Record<string, number>> {
     stderr: { write: () => {} },
   });
   if (error || binary === null) throw new Error(`cannot compile bench/wasm/peak.ts: ${error?.message ?? 'no output'}`);
-  const { instance } = await WebAssembly.instantiate(binary as unknown as BufferSource);
+  return (await WebAssembly.instantiate(binary as unknown as BufferSource)).instance;
+}
+
+/**
+ * GFLOP/s, one core: the wasm f32x4 arithmetic peak (bench/wasm/peak.ts: the best register-only loop) of the
+ * plain SIMD128 build (multiply and add) and, where the engine has relaxed SIMD, of fused multiply-adds; and
+ * the runtime's dense GEMM on a few shapes from each kernel build.
+ */
+async function roofline(): Promise<Record<string, number>> {
   // Short calls (~0.1 ms, as long as one GEMM call below): on a shared machine a long call is almost always
   // preempted, which would measure the machine's load instead of the loop.
   const iterations = 20_000;
   // Warm each loop with short calls first: wasm has no on-stack replacement, a long first call stays unoptimized.
-  const loop = (name: string, flopsPerIteration: number): number => {
+  const loop = (instance: WebAssembly.Instance, name: string, flopsPerIteration: number): number => {
     const fn = instance.exports[name] as (n: number, s: number) => number;
     for (let i = 0; i < 200; i++) fn(1000, 1);
     const t = timeRuns(() => void fn(iterations, 1), 20, 400, 3000);
     return (iterations * flopsPerIteration) / (t.medianMs * 1e6);
   };
-  const chainsGflops = loop('chains', 8 * 8);
-  const accumulateGflops = loop('accumulate', 6 * 8);
-  const peakGflops = Math.max(chainsGflops, accumulateGflops);
+  const plainPeak = await peakModule(false);
+  const mulAddGflops = loop(plainPeak, 'mulAdd', 84);
+  const chainsGflops = loop(plainPeak, 'chains', 64);
+  const peakGflops = Math.max(mulAddGflops, chainsGflops);
+  const relaxed = relaxedSimdSupported();
+  const peakFmaGflops = relaxed ? loop(await peakModule(true), 'madd', 80) : null;
 
-  const { plain } = await compileKernels();
-  const memory = new WebAssembly.Memory({ initial: 512, maximum: 65536 });
-  const k = instantiateKernels(plain, memory);
-  const f = new Float32Array(memory.buffer);
-  const gemm = (m: number, kk: number, n: number): number => {
-    for (let i = 0; i < 50; i++) k.gemm(1024, kk, 4, kk, 1024 + 4 * 4 * kk + 64, n, 0, 0, 1024, n, -Infinity, Infinity);
-    const a = 1024;
-    const b = a + m * kk * 4 + 64;
-    const c = b + kk * Math.ceil(n / 8) * 8 * 4 + 64;
-    f.fill(0.5, a / 4, (c + m * n * 4) / 4);
-    const t = timeRuns(() => k.gemm(a, kk, m, kk, b, n, 0, 0, c, n, -Infinity, Infinity), 3, 20, 2000);
-    return (2 * m * kk * n) / (t.medianMs * 1e6);
+  const gemmShapes = (kernels: WebAssembly.Module, tag: string): Record<string, number> => {
+    const memory = new WebAssembly.Memory({ initial: 512, maximum: 65536 });
+    const k = instantiateKernels(kernels, memory);
+    const f = new Float32Array(memory.buffer);
+    const gemm = (m: number, kk: number, n: number): number => {
+      const a = 1024;
+      const b = a + m * kk * 4 + 64;
+      const c = b + kk * Math.ceil(n / 8) * 8 * 4 + 64;
+      f.fill(0.5, a / 4, (c + m * n * 4) / 4);
+      for (let i = 0; i < 50; i++) k.gemm(a, kk, Math.min(m, 16), kk, b, n, 0, 0, c, n, -Infinity, Infinity);
+      const t = timeRuns(() => k.gemm(a, kk, m, kk, b, n, 0, 0, c, n, -Infinity, Infinity), 3, 20, 2000);
+      return (2 * m * kk * n) / (t.medianMs * 1e6);
+    };
+    return {
+      [`gemm256x512x256${tag}Gflops`]: gemm(256, 512, 256),
+      // MobileNet v1 0.25/128's 1×1 convs at batch 1: 32×32 pixels 64 → 64 channels, and a late one.
+      [`gemmPointwise1024x64x64${tag}Gflops`]: gemm(1024, 64, 64),
+      [`gemmPointwise64x128x256${tag}Gflops`]: gemm(64, 128, 256),
+    };
   };
-  return {
-    peakGflops,
-    chainsGflops,
-    accumulateGflops,
-    gemm256x512x256Gflops: gemm(256, 512, 256),
-    // MobileNet v1 0.25/128's largest 1×1 conv at batch 1: 16×16 pixels, 64 → 64 channels… and a late one.
-    gemmPointwise1024x64x64Gflops: gemm(1024, 64, 64),
-    gemmPointwise64x128x256Gflops: gemm(64, 128, 256),
-  };
+  const plain = gemmShapes((await compileKernels(undefined, false)).plain, '');
+  const fused = relaxed ? gemmShapes((await compileKernels(undefined, true)).plain, 'Fma') : {};
+  return { peakGflops, mulAddGflops, chainsGflops, ...(peakFmaGflops === null ? {} : { peakFmaGflops }), ...plain, ...fused };
 }
 
 /** The runtime bundle's bytes beside the files TF.js needs in a browser to run a layers model on wasm. */
@@ -225,8 +238,14 @@ if (args.includes('--bundle')) {
   if (json) process.stdout.write(`${JSON.stringify({ command: 'bench:infer', bundle: true, ...r })}\n`);
 } else if (args.includes('--roofline')) {
   const r = await roofline();
-  process.stderr.write(`${renderTable(['measure', 'GFLOP/s', 'of peak'], Object.entries(r).map(([name, v]) => [name, v.toFixed(1), `${((100 * v) / r['peakGflops']!).toFixed(0)}%`]))}\n`);
-  if (json) process.stdout.write(`${JSON.stringify({ command: 'bench:infer', roofline: true, ...r, gemmFractionOfPeak: r['gemmPointwise64x128x256Gflops']! / r['peakGflops']! })}\n`);
+  // Each figure as a fraction of its own build's peak (fused multiply-adds for the Fma rows).
+  const peakOf = (name: string) => (/Fma/.test(name) ? r['peakFmaGflops']! : r['peakGflops']!);
+  process.stderr.write(`${renderTable(['measure', 'GFLOP/s', 'of peak'], Object.entries(r).map(([name, v]) => [name, v.toFixed(1), `${((100 * v) / peakOf(name)).toFixed(0)}%`]))}\n`);
+  const fractions = {
+    gemmFractionOfPeak: r['gemmPointwise64x128x256Gflops']! / r['peakGflops']!,
+    ...(r['peakFmaGflops'] === undefined ? {} : { gemmFmaFractionOfPeak: r['gemmPointwise64x128x256FmaGflops']! / r['peakFmaGflops'] }),
+  };
+  if (json) process.stdout.write(`${JSON.stringify({ command: 'bench:infer', roofline: true, ...r, ...fractions })}\n`);
 } else {
   const only = flag('--case');
   const cases = only === undefined ? CASES : CASES.filter((c) => c.name === only);

@@ -250,12 +250,13 @@ RESULT_SECTIONS.push(
     name: 'bench-infer',
     title: 'Inference: smallnets runtime vs TF.js wasm vs onnxruntime-node (issue 10)',
     intro:
-      'Median ms after warm-up, same input, one process per row. LeNets: the default-recipe compressed .snn on the runtime (sparse/codebook kernels) vs the dense fp32 ONNX export of the same model on onnxruntime-node and the decoded model on TF.js wasm (one thread under Node; measured in the 1-thread rows). MobileNets: random weights; /pruned90 stores 90%-pruned 1×1 convolutions sparse, /int8 stores every kernel as 8-bit symmetric affine and runs integer dot products on activations quantized per row (ONNX and TF.js run the decoded dense model). "runtime dense" forces the dense GEMM everywhere (the baseline the encoding-aware kernels must beat).',
+      'Median ms after warm-up, same input, one process per row. LeNets: the default-recipe compressed .snn on the runtime (sparse/codebook kernels) vs the dense fp32 ONNX export of the same model on onnxruntime-node and the decoded model on TF.js wasm (one thread under Node; measured in the 1-thread rows). MobileNets: random weights; /pruned90 stores 90%-pruned 1×1 convolutions sparse, /int8 stores every kernel as 8-bit symmetric affine and runs integer dot products on activations quantized per row (ONNX and TF.js run the decoded dense model). "runtime" runs the relaxed-SIMD (fused multiply-add) kernels, as Chrome ≥ 114 and Node ≥ 22 do by default (bench:infer turns the flag on in Node 20); "runtime SIMD128" the same kernels from the plain build; "runtime dense" forces the dense GEMM everywhere (the baseline the encoding-aware kernels must beat).',
     columns: [
       { header: 'model', value: (r) => String(r['model']) },
       { header: 'batch', value: num('batch') },
       { header: 'threads', value: num('threads') },
       { header: 'runtime ms', value: ms('runtimeMs') },
+      { header: 'runtime SIMD128 ms', value: ms('runtimeSimd128Ms') },
       { header: 'runtime dense ms', value: ms('runtimeDenseMs') },
       { header: 'TF.js wasm ms', value: ms('tfjsWasmMs') },
       { header: 'onnxruntime ms', value: ms('onnxruntimeMs') },
@@ -271,13 +272,17 @@ RESULT_SECTIONS.push(
   {
     name: 'bench-infer-roofline',
     title: 'Runtime roofline: dense GEMM vs the wasm SIMD peak, one core (issue 10)',
-    intro: 'Peak: the better of two register-only f32x4 multiply-add loops (bench/wasm/peak.ts: 8 dependent a·m + c chains; 6 GEMM-style accumulators). GEMM: the runtime\'s 4×8 register-tiled kernel on packed panels (M×K×N), medians. Every timed call is short (≈0.1–0.5 ms) so that preemption on a shared machine does not dominate; the 256×512×256 call is ~3 ms and pays for it.',
+    intro: 'Peaks: register-only f32x4 loops (bench/wasm/peak.ts): multiply + add (ten accumulators acc += x·w, the better of that and eight dependent a·m + c chains), and fused multiply-add (ten independent relaxed_madd chains, relaxed-SIMD build; bench:infer turns relaxed SIMD on in Node 20). GEMM: the runtime\'s 4×8 register-tiled kernel on packed panels (M×K×N), medians, from the plain SIMD128 build and from the relaxed (FMA) build the runtime uses where the engine has relaxed SIMD. Every timed call is short (≈0.1–0.5 ms) so that preemption on a shared machine does not dominate; the 256×512×256 call is ~3 ms and pays for it.',
     columns: [
       { header: 'wasm f32x4 peak GFLOP/s', value: num('peakGflops', 1) },
       { header: 'GEMM 256×512×256 GFLOP/s', value: num('gemm256x512x256Gflops', 1) },
       { header: 'GEMM 1024×64×64 GFLOP/s', value: num('gemmPointwise1024x64x64Gflops', 1) },
       { header: 'GEMM 64×128×256 GFLOP/s', value: num('gemmPointwise64x128x256Gflops', 1) },
       { header: 'GEMM 64×128×256 / peak', value: pct('gemmFractionOfPeak') },
+      { header: 'FMA peak GFLOP/s', value: num('peakFmaGflops', 1) },
+      { header: 'FMA GEMM 256×512×256', value: num('gemm256x512x256FmaGflops', 1) },
+      { header: 'FMA GEMM 64×128×256', value: num('gemmPointwise64x128x256FmaGflops', 1) },
+      { header: 'FMA GEMM 64×128×256 / FMA peak', value: pct('gemmFmaFractionOfPeak') },
     ],
     rows: [{ command: 'npx tsx bench/infer.ts --json --roofline' }],
   },
