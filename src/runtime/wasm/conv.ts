@@ -7,13 +7,22 @@ export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i
   const cBytes = <usize>c << 2;
   const perImage = outH * outW;
   let d = dst;
+  // The first row's (image, oy, ox) by division, the rest by stepping: two divisions per row cost as much as
+  // copying a 27-float row (MobileNet's first conv).
+  let b = m0 / perImage;
+  const rem0 = m0 - b * perImage;
+  let oy = rem0 / outW;
+  let ox = rem0 - oy * outW - 1;
+  const imageBytes = <usize>h * <usize>w * cBytes;
+  let image = x + <usize>b * imageBytes;
   for (let r = 0; r < count; r++) {
-    const m = m0 + r;
-    const b = m / perImage;
-    const rem = m - b * perImage;
-    const oy = rem / outW;
-    const ox = rem - oy * outW;
-    const image = x + <usize>b * <usize>h * <usize>w * cBytes;
+    if (++ox == outW) {
+      ox = 0;
+      if (++oy == outH) {
+        oy = 0;
+        image += imageBytes;
+      }
+    }
     const ix0 = ox * sw - padL;
     // The kw taps of one kernel row are kw·c contiguous floats in NHWC when the row is inside the image.
     const inside = ix0 >= 0 && ix0 + kw <= w;
@@ -151,7 +160,7 @@ function depthwise3wide4px(row0: usize, w: i32, c: i32, sw: i32, iy0: i32, ky0: 
   const cBytes = <usize>c << 2;
   const step = <usize>sw * cBytes;
   const rowBytes = <usize>w * cBytes;
-  const wRow = 3 * cBytes;
+  const wRow = <usize>3 * cBytes;
   if (sw == 1) {
     // Stride 1: the four windows of a kernel row span six input pixels; each is loaded once.
     for (let off: usize = 0; off < cBytes; off += 16) {
@@ -220,7 +229,7 @@ function depthwise3wide1px(row0: usize, w: i32, c: i32, iy0: i32, ky0: i32, ky1:
                            out: usize, vlo: v128, vhi: v128): void {
   const cBytes = <usize>c << 2;
   const rowBytes = <usize>w * cBytes;
-  const wRow = 3 * cBytes;
+  const wRow = <usize>3 * cBytes;
   for (let off: usize = 0; off < cBytes; off += 16) {
     let a = bias != 0 ? v128.load(bias + off) : f32x4.splat(0);
     let d = f32x4.splat(0);

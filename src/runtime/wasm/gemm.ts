@@ -8,8 +8,10 @@ import { madd } from './madd';
 
 const PANEL: i32 = 8;
 
-@inline function epilogue(acc: v128, bias: v128, scale: v128, lo: v128, hi: v128): v128 {
-  return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(acc, scale), bias), lo), hi);
+@inline function epilogue(acc: v128, bias: v128, scale: v128, lo: v128, hi: v128, scaled: bool): v128 {
+  // Dense and sparse weights have any BatchNormalization scale folded in: no multiply by 1 for them.
+  const v = scaled ? madd(acc, scale, bias) : f32x4.add(acc, bias);
+  return f32x4.min(f32x4.max(v, lo), hi);
 }
 
 /** Store the first `cols` (1..8) lanes of v0|v1 at p. */
@@ -38,7 +40,8 @@ function panelRows(a: usize, lda: i32, m: i32, k: i32, bp: usize, bias: usize, s
   const vhi = f32x4.splat(hi);
   let bias0 = f32x4.splat(0), bias1 = f32x4.splat(0), scale0 = f32x4.splat(1), scale1 = f32x4.splat(1);
   if (bias != 0) { bias0 = v128.load(bias + (<usize>col << 2)); bias1 = v128.load(bias + (<usize>col << 2), 16); }
-  if (scale != 0) { scale0 = v128.load(scale + (<usize>col << 2)); scale1 = v128.load(scale + (<usize>col << 2), 16); }
+  const scaled = scale != 0;
+  if (scaled) { scale0 = v128.load(scale + (<usize>col << 2)); scale1 = v128.load(scale + (<usize>col << 2), 16); }
   const rowBytes = <usize>lda << 2;
   const cBytes = <usize>ldc << 2;
   let i = 0;
@@ -67,10 +70,10 @@ function panelRows(a: usize, lda: i32, m: i32, k: i32, bp: usize, bias: usize, s
       b += 32;
     }
     const out = c + <usize>i * cBytes + (<usize>col << 2);
-    storeCols(out, epilogue(c00, bias0, scale0, vlo, vhi), epilogue(c01, bias1, scale1, vlo, vhi), cols);
-    storeCols(out + cBytes, epilogue(c10, bias0, scale0, vlo, vhi), epilogue(c11, bias1, scale1, vlo, vhi), cols);
-    storeCols(out + 2 * cBytes, epilogue(c20, bias0, scale0, vlo, vhi), epilogue(c21, bias1, scale1, vlo, vhi), cols);
-    storeCols(out + 3 * cBytes, epilogue(c30, bias0, scale0, vlo, vhi), epilogue(c31, bias1, scale1, vlo, vhi), cols);
+    storeCols(out, epilogue(c00, bias0, scale0, vlo, vhi, scaled), epilogue(c01, bias1, scale1, vlo, vhi, scaled), cols);
+    storeCols(out + cBytes, epilogue(c10, bias0, scale0, vlo, vhi, scaled), epilogue(c11, bias1, scale1, vlo, vhi, scaled), cols);
+    storeCols(out + 2 * cBytes, epilogue(c20, bias0, scale0, vlo, vhi, scaled), epilogue(c21, bias1, scale1, vlo, vhi, scaled), cols);
+    storeCols(out + 3 * cBytes, epilogue(c30, bias0, scale0, vlo, vhi, scaled), epilogue(c31, bias1, scale1, vlo, vhi, scaled), cols);
   }
   for (; i < m; i++) {
     const a0 = a + <usize>i * rowBytes;
@@ -93,7 +96,7 @@ function panelRows(a: usize, lda: i32, m: i32, k: i32, bp: usize, bias: usize, s
       c01 = madd(x0, v128.load(b, 16), c01);
     }
     const out = c + <usize>i * cBytes + (<usize>col << 2);
-    storeCols(out, epilogue(f32x4.add(c00, d00), bias0, scale0, vlo, vhi), epilogue(f32x4.add(c01, d01), bias1, scale1, vlo, vhi), cols);
+    storeCols(out, epilogue(f32x4.add(c00, d00), bias0, scale0, vlo, vhi, scaled), epilogue(f32x4.add(c01, d01), bias1, scale1, vlo, vhi, scaled), cols);
   }
 }
 
