@@ -1,6 +1,7 @@
 /**
- * `npx tsx bench/profile-layers.ts MODEL.snn [--batch N] [--kernels auto|dense]`: where the runtime's time goes,
- * step by step (median of repeated single-step runs on the model's own arena, one thread), to stderr as a table.
+ * `npx tsx bench/profile-layers.ts MODEL.snn [--batch N] [--kernels auto|dense] [--no-relaxed-simd]`: where the
+ * runtime's time goes, step by step (each step timed in sequence within whole passes over the plan on the model's
+ * own arena, median per step, one thread), to stderr as a table.
  * A development aid for the kernels (not part of results.md): per-step medians of short runs are noisy under load.
  */
 import { readFileSync } from 'node:fs';
@@ -42,9 +43,21 @@ const label = (s: Step): string => {
 };
 const flops = (s: Step): number => (s.kind === 'matmul' ? 2 * s.rows * s.k * s.n * batch : s.kind === 'depthwise' ? 2 * s.g.outH * s.g.outW * s.g.c * s.mult * s.g.kh * s.g.kw * batch : 0);
 const total = timeRuns(() => net.predict(x, batch), 20, 200, 3000).medianMs;
-const rows = plan.steps.map((s) => {
-  const one = { ...plan, steps: [s] };
-  const t = timeRuns(() => runPlan(kernelsOf, one, layout, net.arenaBase, batch), 20, 300, 600).medianMs;
+// Each step timed in sequence, inside whole passes over the plan (so each reads what the previous step just
+// wrote, as in predict), median per step over the passes.
+const singles = plan.steps.map((s) => ({ ...plan, steps: [s] }));
+const samples: number[][] = plan.steps.map(() => []);
+const deadline = performance.now() + 4000;
+for (let pass = 0; pass < 300 && (pass < 10 || performance.now() < deadline); pass++) {
+  for (let i = 0; i < singles.length; i++) {
+    const t = performance.now();
+    runPlan(kernelsOf, singles[i]!, layout, net.arenaBase, batch);
+    samples[i]!.push(performance.now() - t);
+  }
+}
+const median = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const rows = plan.steps.map((s, i) => {
+  const t = median(samples[i]!);
   return { label: label(s), ms: t, gflops: flops(s) / (t * 1e6) };
 });
 const sum = rows.reduce((a, r) => a + r.ms, 0);

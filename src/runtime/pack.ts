@@ -15,8 +15,42 @@ export type PackedWeights =
   | { form: 'i8'; panels: Int8Array; columnScale: Float32Array }
   | { form: 'sparse'; counts: Int32Array; rows: Int32Array; values: Float32Array };
 
-/** Stored densities at or below this run the sparse kernel (see docs/runtime.md for the measurements). */
-export const SPARSE_MAX_DENSITY = 0.3;
+/**
+ * Throughputs of the wasm kernels (relaxed-SIMD build, one core of the 2-core Xeon this was measured on:
+ * bench/profile-layers.ts on MobileNet v1 0.25/128 dense and /pruned90 and on LeNet-5 b64), in multiply-adds or
+ * floats per nanosecond. Only their ratios matter: they decide dense vs sparse per layer (sparseWins).
+ */
+export const KERNEL_COST = {
+  /** Dense GEMM, 4×8 register tiles (padded columns count). */
+  denseMacsPerNs: 15,
+  /** Dense GEMM epilogue (bias, clamp, stores) per 4×8 tile, ns. */
+  denseTileNs: 4,
+  /** A single row (batch-1 Dense): two accumulator pairs over k, bound by reading the weights. */
+  denseRowMacsPerNs: 10,
+  /** Sparse tiles of 32 rows: one broadcast and eight multiply-adds per nonzero. */
+  sparseMacsPerNs: 5,
+  /** Transposing A into the sparse tiles. */
+  transposeFloatsPerNs: 4,
+  /** Per output column and 32-row tile: bias, clamp and 32 scalar stores, ns. */
+  sparseColumnNs: 8,
+  /** A single row: a scalar gather per nonzero. */
+  sparseRowNonzerosPerNs: 2,
+} as const;
+
+/**
+ * Whether the sparse kernel is modelled faster than the dense GEMM for a K × N layer with `nonzeros` stored
+ * weights over `rows` rows per sample (the batch-1 latency case). Replaces a fixed 30% density threshold: the
+ * break-even moves with the shape — ~28–33% for MobileNet's 1×1 convolutions, ~20% for a batch-1 Dense layer,
+ * and a layer with few rows and few nonzeros per column pays the per-column stores more than it saves.
+ */
+export function sparseWins(rows: number, k: number, n: number, nonzeros: number): boolean {
+  const c = KERNEL_COST;
+  const padded = Math.ceil(n / PANEL) * PANEL;
+  if (rows === 1) return nonzeros / c.sparseRowNonzerosPerNs < (k * padded) / c.denseRowMacsPerNs;
+  const dense = (rows * k * padded) / c.denseMacsPerNs + Math.ceil(rows / 4) * (padded / PANEL) * c.denseTileNs;
+  const sparse = (rows * nonzeros) / c.sparseMacsPerNs + (rows * k) / c.transposeFloatsPerNs + Math.ceil(rows / 32) * n * c.sparseColumnNs;
+  return sparse < dense;
+}
 
 export interface FormOptions {
   /** 'dense' forces the dense GEMM everywhere (the baseline); 'auto' picks by encoding. */
@@ -69,10 +103,10 @@ function fitsI8(t: SnnTensor): boolean {
   return true;
 }
 
-/** The resident form for a kernel tensor. */
-export function chooseForm(t: SnnTensor, options: FormOptions): WeightForm {
+/** The resident form for a kernel tensor used as a K × N matrix over `rows` rows per sample. */
+export function chooseForm(t: SnnTensor, options: FormOptions, shape: { rows: number; k: number; n: number }): WeightForm {
   if (options.kernels === 'dense') return 'dense';
-  if (t.positions != null && storedDensity(t) <= SPARSE_MAX_DENSITY) return 'sparse';
+  if (t.positions != null && sparseWins(shape.rows, shape.k, shape.n, t.positions.length)) return 'sparse';
   if (codebookTable(t) !== null && t.indexes != null) return 'codebook';
   if (options.quantizeActivations === true && fitsI8(t)) return 'i8';
   if (fitsU8(t)) return 'q8';

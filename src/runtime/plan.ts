@@ -128,7 +128,7 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         continue;
       }
       case 'matmul': {
-        const form = chooseForm(op.kernel, options);
+        const form = chooseForm(op.kernel, options, { rows: op.rows, k: op.k, n: op.n });
         const packed: PackedWeights = packWeights(op.kernel, op.k, op.n, form, op.scale);
         const a = read(op.input);
         const c = write(op.output, op.rows * op.n);
