@@ -2,7 +2,7 @@
  * Runs a plan's steps for `batch` samples on one kernel set (wasm or JS) over one arena. The same
  * function runs on the main thread and in worker threads; it allocates nothing.
  */
-import { im2colTileRows, type Kernels } from './kernels/api.js';
+import { SPMM_CONV_ROWS, im2colTileRows, type Kernels } from './kernels/api.js';
 import type { ArenaLayout } from './arena.js';
 import type { Plan, Slot, Step } from './plan.js';
 
@@ -44,9 +44,17 @@ export function runPlan(k: Kernels, plan: Plan, layout: ArenaLayout, base: numbe
           break;
         }
         const total = batch * s.rows;
+        let m0 = 0;
+        if (s.form === 'sparse') {
+          // Whole 32-row tiles: im2col fused into the sparse kernel's transposed tile; the rest as below.
+          const scratch = base + layout.transposed;
+          for (; m0 + SPMM_CONV_ROWS <= total; m0 += SPMM_CONV_ROWS) {
+            k.spmmConv(a, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL, g.outH, g.outW, m0, s.k, s.w, s.w2, s.w3, s.n, s.bias, c + 4 * m0 * s.n, s.n, s.lo, s.hi, scratch);
+          }
+        }
         const tile = base + layout.im2col;
         const tileRows = im2colTileRows(s.k);
-        for (let m0 = 0; m0 < total; m0 += tileRows) {
+        for (; m0 < total; m0 += tileRows) {
           const count = Math.min(tileRows, total - m0);
           k.im2col(a, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL, g.outH, g.outW, m0, count, tile);
           matmul(k, s, tile, c + 4 * m0 * s.n, count, layout, base);

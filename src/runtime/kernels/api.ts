@@ -19,6 +19,8 @@
  *   column order the input row k (i32) and the value (f32).
  */
 
+/** Output rows per spmmConv call (the sparse kernel's tile). */
+export const SPMM_CONV_ROWS = 32;
 /** Output columns per packed panel (two f32x4 registers). */
 export const PANEL = 8;
 /** Fewest rows of A one im2col tile holds (bounded scratch, reused for every tile). */
@@ -65,6 +67,15 @@ export interface Kernels {
     a: number, lda: number, m: number, k: number, counts: number, rows: number, values: number, n: number,
     bias: number, c: number, ldc: number, lo: number, hi: number, scratch: number,
   ): void;
+  /**
+   * A sparse convolution over 32 output rows m0 … m0+31 (SPMM_CONV_ROWS): C[32×n] = clamp(im2col(x)·W + bias), W
+   * sparse in CSC columns over k = kh·kw·c. `scratch` holds k × 32 floats.
+   */
+  spmmConv(
+    x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, padT: number, padL: number,
+    outH: number, outW: number, m0: number, k: number, counts: number, rows: number, values: number, n: number,
+    bias: number, out: number, ldc: number, lo: number, hi: number, scratch: number,
+  ): void;
   /** Rows m0 … m0+count−1 of the im2col matrix of NHWC `x` into dst [count × kh·kw·c]; padding reads 0. */
   im2col(
     x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
@@ -99,6 +110,6 @@ export interface Kernels {
 
 /** Every kernel name, in the order the wasm module exports them (checked when it is instantiated). */
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
-  'gemm', 'gemmCodebook', 'gemmQ8', 'gemmI8', 'spmm', 'im2col', 'depthwise', 'pool', 'globalPool', 'add',
+  'gemm', 'gemmCodebook', 'gemmQ8', 'gemmI8', 'spmm', 'spmmConv', 'im2col', 'depthwise', 'pool', 'globalPool', 'add',
   'channelAffine', 'clamp', 'softmax', 'copyRows', 'zeroPad',
 ];

@@ -156,6 +156,36 @@ describe('spmm (CSC)', () => {
   }
 });
 
+describe('spmmConv (im2col fused into the sparse tile)', () => {
+  // [batch, h, w, c, kernel, stride, pad]: valid windows with kw·c a multiple of 4 (the register-transpose path),
+  // 'same' padding with border rows (the element path) and kw·c = 9 (scalar tails), a tile crossing images.
+  for (const [batch, h, w, c, kk, s, pad] of [[1, 12, 12, 20, 5, 1, 0], [2, 7, 9, 3, 3, 2, 1], [3, 5, 6, 4, 3, 1, 1]] as const) {
+    it(`x=[${batch},${h},${w},${c}] ${kk}x${kk} stride ${s} pad ${pad}`, () => {
+      const outH = Math.floor((h + 2 * pad - kk) / s) + 1, outW = Math.floor((w + 2 * pad - kk) / s) + 1;
+      const k = kk * kk * c, n = 7;
+      const total = batch * outH * outW;
+      const m0 = total >= 40 ? 5 : 0;
+      expect(total - m0).toBeGreaterThanOrEqual(32);
+      const x = seededValues(batch * h * w * c, 40);
+      const wts = seededValues(k * n, 41).map((v, e) => (e % n === 2 || Math.abs(v) > 0.2 ? 0 : v));
+      const counts = new Int32Array(n);
+      const rows: number[] = [];
+      const values: number[] = [];
+      for (let col = 0; col < n; col++) for (let r = 0; r < k; r++) if (wts[r * n + col] !== 0) { counts[col]!++; rows.push(r); values.push(wts[r * n + col]!); }
+      const bias = seededValues(n, 42);
+      const L = new Layout();
+      const px = L.put(x), pn = L.put(counts), pr = L.put(Int32Array.from(rows)), pv = L.put(Float32Array.from(values)), pb = L.put(bias);
+      const pcol = L.space(32 * k), py = L.space(32 * n), scratch = L.space(64 * k);
+      const out = both(L, (K) => K.spmmConv(px, h, w, c, kk, kk, s, s, pad, pad, outH, outW, m0, k, pn, pr, pv, n, pb, py, n, 0, Infinity, scratch), py, 32 * n);
+      // Reference: the JS im2col rows (checked against TF.js through runtime.test.ts) times the dense matrix.
+      const cols = both(L, (K) => K.im2col(px, h, w, c, kk, kk, s, s, pad, pad, outH, outW, m0, 32, pcol), pcol, 32 * k).js;
+      const expected = naiveGemm(cols, wts, 32, k, n, bias, null, 0, Infinity);
+      expect(maxRelativeError(out.js, expected)).toBeLessThan(1e-5);
+      expect(maxRelativeError(out.wasm, expected)).toBeLessThan(1e-5);
+    });
+  }
+});
+
 describe('conv, pool and elementwise kernels (wasm = js)', () => {
   const close = (o: { js: Float32Array; wasm: Float32Array }) => {
     expect(o.js.some((v) => v !== 0)).toBe(true);

@@ -154,3 +154,104 @@ export function spmm(a: usize, lda: i32, m: i32, k: i32, counts: usize, rowsIdx:
   for (; i < m; i++) row1(a + <usize>i * rowBytes, 4, counts, rowsIdx, values, n, bias, c + <usize>i * cBytes, lo, hi);
 }
 
+
+/**
+ * Sparse convolution, one tile of 32 output rows (pixels m0 … m0+31 of the batch), im2col and the transpose fused:
+ * each group of four rows whose windows lie inside the image is copied straight into the transposed tile
+ * (4×4 register transposes of each kernel row's kw·c contiguous floats), other rows element by element (zeros for
+ * padding). Saves writing and re-reading the row-major im2col tile (LeNet-5's conv2: k = 500).
+ */
+export function spmmConv(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+                         outH: i32, outW: i32, m0: i32, k: i32, counts: usize, rowsIdx: usize, values: usize, n: i32,
+                         bias: usize, out: usize, ldc: i32, lo: f32, hi: f32, scratch: usize): void {
+  const cBytes = <usize>c << 2;
+  const imageBytes = <usize>h * <usize>w * cBytes;
+  const run = kw * c;
+  const step = <usize>TILE << 2;
+  const perImage = outH * outW;
+  // Coordinates of row m0 by division, then stepped row by row.
+  const b0 = m0 / perImage;
+  const rem0 = m0 - b0 * perImage;
+  let oy = rem0 / outW;
+  let ox = rem0 - oy * outW;
+  let image = x + <usize>b0 * imageBytes;
+  for (let r = 0; r < TILE; r += 4) {
+    // The four rows' window origins (pixel pointers), or 0 when a window crosses the border.
+    let p0: usize = 0, p1: usize = 0, p2: usize = 0, p3: usize = 0;
+    let inside = true;
+    for (let j = 0; j < 4; j++) {
+      const iy0 = oy * sh - padT, ix0 = ox * sw - padL;
+      const ok = iy0 >= 0 && iy0 + kh <= h && ix0 >= 0 && ix0 + kw <= w;
+      const origin = ok ? image + (<usize>iy0 * <usize>w + <usize>ix0) * cBytes : 0;
+      if (j == 0) p0 = origin; else if (j == 1) p1 = origin; else if (j == 2) p2 = origin; else p3 = origin;
+      inside = inside && ok;
+      if (!ok) {
+        // Element by element, zeros outside the image.
+        let d = scratch + (<usize>(r + j) << 2);
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = iy0 + ky;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ix0 + kx;
+            const valid = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            const src = image + (<usize>(valid ? iy : 0) * <usize>w + <usize>(valid ? ix : 0)) * cBytes;
+            for (let ci = 0; ci < c; ci++) {
+              store<f32>(d, valid ? load<f32>(src + (<usize>ci << 2)) : 0);
+              d += step;
+            }
+          }
+        }
+      }
+      if (++ox == outW) {
+        ox = 0;
+        if (++oy == outH) {
+          oy = 0;
+          image += imageBytes;
+        }
+      }
+    }
+    if (!inside) {
+      // Rows that were inside still need copying: one at a time (the element path wrote only border rows).
+      for (let j = 0; j < 4; j++) {
+        const p = j == 0 ? p0 : j == 1 ? p1 : j == 2 ? p2 : p3;
+        if (p == 0) continue;
+        let d = scratch + (<usize>(r + j) << 2);
+        for (let ky = 0; ky < kh; ky++) {
+          const src = p + <usize>ky * <usize>w * cBytes;
+          for (let e: usize = 0; e < <usize>run; e++) {
+            store<f32>(d, load<f32>(src + (e << 2)));
+            d += step;
+          }
+        }
+      }
+      continue;
+    }
+    let d = scratch + (<usize>r << 2);
+    const rowBytes = <usize>w * cBytes;
+    const run4 = run & ~3;
+    for (let ky = 0; ky < kh; ky++) {
+      const off = <usize>ky * rowBytes;
+      const s0 = p0 + off, s1 = p1 + off, s2 = p2 + off, s3 = p3 + off;
+      let e = 0;
+      for (; e < run4; e += 4) {
+        const o = <usize>e << 2;
+        const x0 = v128.load(s0 + o), x1 = v128.load(s1 + o), x2 = v128.load(s2 + o), x3 = v128.load(s3 + o);
+        const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7), t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+        v128.store(d + step, i64x2.shuffle(t0, t1, 1, 3));
+        v128.store(d + 2 * step, i64x2.shuffle(t2, t3, 0, 2));
+        v128.store(d + 3 * step, i64x2.shuffle(t2, t3, 1, 3));
+        d += 4 * step;
+      }
+      for (; e < run; e++) {
+        const o = <usize>e << 2;
+        store<f32>(d, load<f32>(s0 + o));
+        store<f32>(d, load<f32>(s1 + o), 4);
+        store<f32>(d, load<f32>(s2 + o), 8);
+        store<f32>(d, load<f32>(s3 + o), 12);
+        d += step;
+      }
+    }
+  }
+  tile32(scratch, step, counts, rowsIdx, values, n, bias, out, ldc, lo, hi);
+}

@@ -1,5 +1,5 @@
 /** The pure-JS kernel set over one memory: same contract as the wasm module (../api.ts). */
-import type { Kernels } from '../api.js';
+import { SPMM_CONV_ROWS, type Kernels } from '../api.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { gemmKernels } from './gemm.js';
@@ -14,5 +14,14 @@ import { viewsOf } from './views.js';
  */
 export function jsKernels(buffer: ArrayBufferLike): Kernels {
   const v = viewsOf(buffer);
-  return { ...gemmKernels(v), ...int8Kernels(v), ...sparseKernels(v), ...convKernels(v), ...poolKernels(v), ...elementwiseKernels(v) };
+  const conv = convKernels(v);
+  const sparse = sparseKernels(v);
+  return {
+    ...gemmKernels(v), ...int8Kernels(v), ...sparse, ...conv, ...poolKernels(v), ...elementwiseKernels(v),
+    // The fused wasm kernel's result, the plain way: the im2col rows into scratch, then the sparse product.
+    spmmConv(x, h, w, c, kh, kw, sh, sw, padT, padL, outH, outW, m0, k, counts, rows, values, n, bias, out, ldc, lo, hi, scratch) {
+      conv.im2col(x, h, w, c, kh, kw, sh, sw, padT, padL, outH, outW, m0, SPMM_CONV_ROWS, scratch);
+      sparse.spmm(scratch, k, SPMM_CONV_ROWS, k, counts, rows, values, n, bias, out, ldc, lo, hi, 0);
+    },
+  };
 }
