@@ -27,8 +27,10 @@ export interface RuntimeOptions {
   /** 'auto' (default) picks sparse/codebook/int8 kernels from the stored encoding; 'dense' runs every layer dense. */
   kernels?: 'auto' | 'dense';
   /**
-   * true: layers stored as 8-bit affine weights with (q − zeroPoint) in int8 run integer dot products
-   * (i32x4.dot_i16x8_s) on activations quantized per row to 15 bits — faster, outputs move ~1e-4 relative.
+   * true: layers stored as 8-bit affine weights with (q − zeroPoint) in int8 and at most 16 rows per sample (late
+   * 1×1 convolutions, Dense layers) run integer dot products (i32x4.dot_i16x8_s) on activations quantized per row
+   * to 15 bits — faster there, outputs move ~1e-4 relative; layers with more rows keep the exact u8 panels, which
+   * are faster for them (pack.ts I8_MAX_ROWS).
    * false (default): their weights are decoded in registers and the arithmetic is float32.
    */
   quantizeActivations?: boolean;

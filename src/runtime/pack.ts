@@ -103,12 +103,22 @@ function fitsI8(t: SnnTensor): boolean {
   return true;
 }
 
+/**
+ * With `quantizeActivations`, integer dot products run only on layers with at most this many rows per sample.
+ * Measured on MobileNet v1 0.25/128 (bench/profile-layers.ts, relaxed build): with many rows, quantizing each
+ * row of activations costs more than the int8 products save against u8 panels decoded once per call and run by
+ * the FMA tile (m=4096 k=8: 0.27 vs 0.07 ms; m=64 k=128 n=128: 0.073 vs 0.064 ms); with few rows, decoding
+ * every panel per call is what costs (m=16 k=256 n=256: 0.057 vs 0.078 ms; the batch-1 classifier m=1 k=256
+ * n=1000: 0.018 vs 0.108 ms).
+ */
+export const I8_MAX_ROWS = 16;
+
 /** The resident form for a kernel tensor used as a K × N matrix over `rows` rows per sample. */
 export function chooseForm(t: SnnTensor, options: FormOptions, shape: { rows: number; k: number; n: number }): WeightForm {
   if (options.kernels === 'dense') return 'dense';
   if (t.positions != null && sparseWins(shape.rows, shape.k, shape.n, t.positions.length)) return 'sparse';
   if (codebookTable(t) !== null && t.indexes != null) return 'codebook';
-  if (options.quantizeActivations === true && fitsI8(t)) return 'i8';
+  if (options.quantizeActivations === true && shape.rows <= I8_MAX_ROWS && fitsI8(t)) return 'i8';
   if (fitsU8(t)) return 'q8';
   return 'dense';
 }
