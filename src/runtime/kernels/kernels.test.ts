@@ -217,6 +217,15 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
       close(both(L, (K) => K.globalPool(mode, px, 2, 49, 6, pg), pg, 12));
     });
   }
+  for (const mode of [0, 1]) {
+    it(`${mode === 0 ? 'max' : 'average'} pool 2x2 s=2: x=[2,6,6,8] valid (the unrolled path) and x=[1,5,7,6] same (borders, channel tail)`, () => {
+      const L = new Layout();
+      const pa = L.put(seededValues(2 * 6 * 6 * 8, 29)), pb = L.put(seededValues(5 * 7 * 6, 30));
+      const ya = L.space(2 * 3 * 3 * 8), yb = L.space(3 * 4 * 6);
+      close(both(L, (K) => K.pool(mode, pa, 2, 6, 6, 8, 2, 2, 2, 2, 0, 0, 3, 3, ya), ya, 2 * 3 * 3 * 8));
+      close(both(L, (K) => K.pool(mode, pb, 1, 5, 7, 6, 2, 2, 2, 2, 0, 0, 3, 4, yb), yb, 3 * 4 * 6));
+    });
+  }
   it('add, channelAffine, clamp, softmax, copyRows, zeroPad on 7 channels', () => {
     const L = new Layout();
     const pa = L.put(seededValues(35, 25)), pb = L.put(seededValues(35, 26)), ps = L.put(seededValues(7, 27)), pt = L.put(seededValues(7, 28));

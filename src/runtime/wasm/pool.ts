@@ -16,6 +16,16 @@ export function pool(mode: i32, x: usize, batch: i32, h: i32, w: i32, c: i32, ph
         const count = <f32>(max(0, ky1 - ky0) * max(0, kx1 - kx0));
         const inv = f32x4.splat(count > 0 ? <f32>1 / count : 0);
         let ch = 0;
+        if (ph == 2 && pw == 2 && ky0 == 0 && ky1 == 2 && kx0 == 0 && kx1 == 2) {
+          // The common 2×2 window fully inside: four loads and three max (or adds) per four channels, no loops.
+          const p = image + (<usize>iy0 * <usize>w + <usize>ix0) * cBytes;
+          const q = p + <usize>w * cBytes;
+          for (; ch < c4; ch += 4) {
+            const off = <usize>ch << 2;
+            const a = v128.load(p + off), b2 = v128.load(p + cBytes + off), d = v128.load(q + off), e = v128.load(q + cBytes + off);
+            v128.store(out + off, mode == 0 ? f32x4.max(f32x4.max(a, b2), f32x4.max(d, e)) : f32x4.mul(f32x4.add(f32x4.add(f32x4.add(a, b2), d), e), inv));
+          }
+        }
         for (; ch < c4; ch += 4) {
           const off = <usize>ch << 2;
           let acc = mode == 0 ? f32x4.splat(-Infinity) : f32x4.splat(0);
