@@ -48,9 +48,14 @@ export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i
 /** Short copies inline (a memory.copy call costs more than copying a few floats); long ones use memory.copy. */
 @inline function copyFloats(dst: usize, src: usize, bytes: usize): void {
   if (bytes < 64) {
-    let j: usize = 0;
-    for (; j + 16 <= bytes; j += 16) v128.store(dst + j, v128.load(src + j));
-    for (; j < bytes; j += 4) store<f32>(dst + j, load<f32>(src + j));
+    if (bytes >= 16) {
+      // Whole vectors, then one more ending exactly at the end (overlapping what was copied): no scalar tail.
+      let j: usize = 0;
+      for (; j + 16 <= bytes; j += 16) v128.store(dst + j, v128.load(src + j));
+      if (j < bytes) v128.store(dst + bytes - 16, v128.load(src + bytes - 16));
+      return;
+    }
+    for (let j: usize = 0; j < bytes; j += 4) store<f32>(dst + j, load<f32>(src + j));
   } else {
     memory.copy(dst, src, bytes);
   }
