@@ -60,9 +60,37 @@ function bad(why: string): RuntimeError {
   return new RuntimeError(`invalid trial record: ${why}`);
 }
 
+/** Deepest nesting a record may have (a real one nests 3 deep: config.sparsity.fc1, layers[0].name). */
+export const MAX_RECORD_DEPTH = 16;
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuse nesting past MAX_RECORD_DEPTH and keys that reach a prototype, anywhere in the record
+ * (iteratively, so the check cannot overflow the stack). A record's config is kept as it was read,
+ * and later code serializes it (trials.csv, queue jobs) and copies it: a config 100,000 levels
+ * deep would overflow JSON.stringify's stack there, and a `__proto__` key would become a
+ * prototype in the first `Object.assign` copy.
+ */
+function checkTree(value: unknown): void {
+  const stack: Array<{ node: unknown; depth: number; at: string }> = [{ node: value, depth: 0, at: '' }];
+  while (stack.length > 0) {
+    const { node, depth, at } = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= MAX_RECORD_DEPTH) throw bad(`nests deeper than ${MAX_RECORD_DEPTH} levels (at ${at.slice(0, 200)})`);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) stack.push({ node: node[i], depth: depth + 1, at: `${at}[${i}]` });
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      if (PROTOTYPE_KEYS.has(key)) throw bad(`a ${JSON.stringify(key)} key${at ? ` at ${at.slice(0, 200)}` : ''} is not allowed`);
+      stack.push({ node: (node as Record<string, unknown>)[key], depth: depth + 1, at: at ? `${at}.${key}` : key });
+    }
+  }
+}
+
 function nonNegative(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`${field} must be a non-negative number, got ${JSON.stringify(v)}`);
-  return v;
+  return v + 0; // -0 (JSON allows it) becomes 0, so a record reads back as it was written
 }
 
 function text(v: unknown, field: string, max = 4096): string {
@@ -112,6 +140,7 @@ function parseLayers(v: unknown): TrialLayer[] {
  */
 export function parseTrialRecord(value: unknown): TrialRecord {
   if (!isObject(value)) throw bad('not an object');
+  checkTree(value);
   const key = text(value['key'], 'key', 128);
   if (!/^[0-9a-f]{8,128}$/.test(key)) throw bad(`key must be lowercase hex, got ${JSON.stringify(key)}`);
   if (!isObject(value['config'])) throw bad('config must be an object');

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +107,46 @@ describe('trial store', () => {
     await TrialStore.open(out, identity());
     await writeFile(path.join(out, 'space.json'), 'garbage');
     await expect(TrialStore.open(out, identity())).rejects.toThrow(/space\.json is not a smallnets exploration file/);
+  });
+
+  it('a torn tail with bytes that are not UTF-8 or a cut multi-byte character is cut after the last newline byte, and the next record survives', async () => {
+    const out = path.join(dir, 'torn-utf8');
+    (await TrialStore.open(out, identity())).close();
+    const whole = Buffer.from(`${JSON.stringify({ ...record('1111111111111111'), error: 'é\uFFFD' })}\n`);
+    // A line of garbage bytes (each decodes to U+FFFD, three bytes) and a tail torn inside 'é'.
+    const torn = Buffer.concat([whole, Buffer.from([0xff, 0xfe, 0x80, 0x0a]), Buffer.from('{"key":"22', 'utf8'), Buffer.from([0xc3])]);
+    await writeFile(path.join(out, 'trials.jsonl'), torn);
+    const store = await TrialStore.open(out, identity());
+    expect(await readFile(path.join(out, 'trials.jsonl'))).toEqual(torn.subarray(0, whole.length + 4));
+    await store.add(record('3333333333333333'));
+    store.close();
+    const again = await TrialStore.open(out, identity());
+    again.close();
+    expect(again.records().map((r) => r.key)).toEqual(['1111111111111111', '3333333333333333']);
+  });
+
+  it('a hostile space.json or lock is refused in one line naming the file, never a TypeError', async () => {
+    const out = path.join(dir, 'hostile-space');
+    (await TrialStore.open(out, identity())).close();
+    const good = JSON.parse(await readFile(path.join(out, 'space.json'), 'utf8')) as Record<string, unknown>;
+    const other = { ...good, hash: 'f'.repeat(64) };
+    const cases: Array<[unknown, RegExp]> = [
+      [{ ...other, space: null }, /space is not an object/],
+      [{ ...other, model: 'x' }, /model is not \{ location, sha256, params \}/],
+      [{ ...other, hash: 1 }, /hash is not 64 hex digits/],
+      [[good], /not an object/],
+      [{ ...other, version: 2 }, /version is not 1/],
+    ];
+    for (const [content, message] of cases) {
+      await writeFile(path.join(out, 'space.json'), JSON.stringify(content));
+      await expect(TrialStore.open(out, identity()), message.source).rejects.toThrow(message);
+    }
+    // Fields of the right types but values that print badly: the difference is described, shortened.
+    await writeFile(path.join(out, 'space.json'), JSON.stringify({ ...other, space: { name: { toString: 'x' } }, model: { location: 'y'.repeat(500), sha256: 'z', params: 1 } }));
+    await expect(TrialStore.open(out, identity())).rejects.toThrow(/holds another exploration \(space \{"toString":"x"\} vs tiny; model y+\.\.\. vs m\)/);
+    await writeFile(path.join(out, 'space.json'), JSON.stringify(good));
+    await rm(path.join(out, 'explore.lock'), { force: true });
+    await mkdir(path.join(out, 'explore.lock'));
+    await expect(TrialStore.open(out, identity())).rejects.toThrow(/^cannot lock .*explore\.lock: /);
   });
 });

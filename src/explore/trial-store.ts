@@ -9,7 +9,7 @@
  *   off. Records are never rewritten; a key already present is never appended again.
  * - `artifacts/KEY.snn`: each trial's file, written to a temporary name and renamed.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, truncate, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RuntimeError, UsageError } from '../errors.js';
@@ -104,14 +104,13 @@ export class TrialStore {
     }
     if (!existing || existing.hash !== file.hash) await writeFileAtomic(path.join(dir, SPACE_FILE), `${JSON.stringify(file, null, 2)}\n`);
     const trialsPath = path.join(dir, TRIALS_FILE);
-    const text = await readFile(trialsPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return '';
-      throw new RuntimeError(`cannot read ${trialsPath}: ${e.code ?? e.message}`);
-    });
-    const { records, skipped, tornTail } = parseTrialLog(text);
+    const bytes = await readBounded(trialsPath, MAX_TRIAL_LOG_BYTES);
+    const { records, skipped, tornTail } = parseTrialLog(bytes.toString('utf8'));
     if (tornTail) {
-      // Cut the half-written line so the next append starts on a line of its own.
-      await truncate(trialsPath, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+      // Cut the half-written line so the next append starts on a line of its own. The cut is found in
+      // the bytes: a torn write can end inside a UTF-8 sequence, and bytes that are not UTF-8 decode
+      // to U+FFFD, so lengths measured on the decoded text would cut in the wrong place.
+      await truncate(trialsPath, bytes.lastIndexOf(0x0a) + 1);
       note(`${TRIALS_FILE}: ignored a half-written last record (the previous run was interrupted)`);
     }
     const invalid = skipped - (tornTail ? 1 : 0);
@@ -198,15 +197,34 @@ function acquireLock(dir: string, note: (message: string) => void): () => void {
       return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new RuntimeError(`cannot lock ${file}: ${(error as Error).message}`);
-      const pid = Number(readFileSync(file, 'utf8').trim());
+      const pid = lockOwner(file);
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
         throw new UsageError(`\`out\` ${dir} is in use by another explore (pid ${pid}); wait for it or stop it`, { option: 'out' });
       }
       note(`${LOCK_FILE}: taking over from a run that ended without releasing it (pid ${pid || '?'})`);
-      rmSync(file, { force: true });
+      try {
+        rmSync(file, { force: true });
+      } catch (e) {
+        throw new RuntimeError(`cannot lock ${file}: ${(e as Error).message}`);
+      }
     }
   }
   throw new RuntimeError(`cannot lock ${file}`);
+}
+
+/** The pid a lock file names (NaN when it is unreadable: a directory, garbage, gone). Reads 32 bytes at most. */
+function lockOwner(file: string): number {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(32);
+      return Number(head.subarray(0, readSync(fd, head, 0, 32, 0)).toString('latin1').trim());
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** One write of the whole line, then fsync: a crash leaves the line whole or torn at the end. */
@@ -222,27 +240,72 @@ function appendLine(file: string, line: string): void {
   }
 }
 
+/** The largest trials.jsonl a store opens (a record is a few KB: this is some 100,000 trials). */
+export const MAX_TRIAL_LOG_BYTES = 256 * 2 ** 20;
+/** The largest space.json a store opens (a space with per-layer knobs for thousands of layers). */
+export const MAX_SPACE_FILE_BYTES = 16 * 2 ** 20;
+
+/** A file's bytes (empty when it does not exist), refused before reading when larger than `max`. */
+async function readBounded(file: string, max: number): Promise<Buffer> {
+  const failed = (e: NodeJS.ErrnoException): never => {
+    throw new RuntimeError(`cannot read ${file}: ${e.code ?? e.message}`);
+  };
+  const info = await stat(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : failed(e)));
+  if (!info) return Buffer.alloc(0);
+  if (!info.isFile()) throw new RuntimeError(`${file} is not a file`);
+  if (info.size > max) throw new RuntimeError(`${file} is ${info.size} bytes, more than the ${max} a store opens`);
+  return readFile(file).catch(failed);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Validate the text of a space.json (untrusted: anyone may have edited it): its fields are only
+ * compared and printed, but each must have the type the comparison assumes.
+ *
+ * @example
+ * const existing = parseSpaceFile(await readFile('out/x/space.json', 'utf8'), 'out/x/space.json');
+ */
+export function parseSpaceFile(text: string, file: string): SpaceFile {
+  const bad = (why: string) => new RuntimeError(`${file} is not a smallnets exploration file (${why}); remove it or pass a new --out`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw bad('not JSON');
+  }
+  if (!isObject(parsed)) throw bad('not an object');
+  if (parsed['version'] !== 1) throw bad('version is not 1');
+  const { hash, space, model, seed, data } = parsed;
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) throw bad('hash is not 64 hex digits');
+  if (!isObject(space)) throw bad('space is not an object');
+  if (!isObject(model) || typeof model['location'] !== 'string' || typeof model['sha256'] !== 'string' || typeof model['params'] !== 'number') {
+    throw bad('model is not { location, sha256, params }');
+  }
+  if (typeof seed !== 'number') throw bad('seed is not a number');
+  if (!isObject(data)) throw bad('data is not an object');
+  return parsed as unknown as SpaceFile;
+}
+
 async function readSpaceFile(dir: string): Promise<SpaceFile | undefined> {
   const file = path.join(dir, SPACE_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const parsed = JSON.parse(text) as SpaceFile;
-    if (parsed?.version !== 1 || typeof parsed.hash !== 'string') throw new Error('no version/hash');
-    return parsed;
-  } catch {
-    throw new RuntimeError(`${file} is not a smallnets exploration file (remove it or pass a new --out)`);
-  }
+  const bytes = await readBounded(file, MAX_SPACE_FILE_BYTES);
+  if (bytes.length === 0 && !(await stat(file).catch(() => undefined))) return undefined;
+  return parseSpaceFile(bytes.toString('utf8'), file);
+}
+
+/** A value of space.json for a one-line message: JSON, shortened. */
+function shown(v: unknown): string {
+  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function describeDifference(a: SpaceFile, b: SpaceFile): string {
   const diffs: string[] = [];
-  if (JSON.stringify(a.space) !== JSON.stringify(b.space)) diffs.push(`space ${String(a.space['name'])} vs ${String(b.space['name'])}`);
-  if (a.model?.sha256 !== b.model.sha256) diffs.push(`model ${a.model?.location} vs ${b.model.location}`);
+  if (JSON.stringify(a.space) !== JSON.stringify(b.space)) diffs.push(`space ${shown(a.space['name'])} vs ${shown(b.space['name'])}`);
+  if (a.model.sha256 !== b.model.sha256) diffs.push(`model ${shown(a.model.location)} vs ${shown(b.model.location)}`);
   if (a.seed !== b.seed) diffs.push(`seed ${a.seed} vs ${b.seed}`);
   if (JSON.stringify(a.data) !== JSON.stringify(b.data)) diffs.push(`data ${JSON.stringify(a.data)} vs ${JSON.stringify(b.data)}`);
   return diffs.join('; ') || 'different settings';

@@ -11,6 +11,7 @@ import { onnxTarget } from './onnx.js';
 import { pngTarget } from './png.js';
 import { runtimePlanTarget } from './runtime-plan.js';
 import { snnTarget } from './snn.js';
+import { trialLogTarget } from './trial-log.js';
 
 export const FUZZ_TARGETS: Readonly<Record<string, FuzzTarget>> = {
   [modelJsonTarget.name]: modelJsonTarget,
@@ -20,4 +21,5 @@ export const FUZZ_TARGETS: Readonly<Record<string, FuzzTarget>> = {
   [snnTarget.name]: snnTarget,
   [imageFolderTarget.name]: imageFolderTarget,
   [runtimePlanTarget.name]: runtimePlanTarget,
+  [trialLogTarget.name]: trialLogTarget,
 };
