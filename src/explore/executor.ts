@@ -5,6 +5,7 @@
  */
 import type { TrialJob, TrialResult, RunnerSetup } from './trial-runner.js';
 import { TrialRunner } from './trial-runner.js';
+import { withDefaultSignals } from '../models/interrupt-cleanup.js';
 
 export interface TrialExecutor {
   /** What it is, for progress lines ('1 thread', '2 threads', 'queue redis://…'). */
@@ -28,11 +29,13 @@ export class InlineExecutor implements TrialExecutor {
   constructor(private readonly setup: RunnerSetup) {}
 
   async run(jobs: TrialJob[], onResult: (result: TrialResult) => Promise<void>, shouldStop: () => boolean): Promise<void> {
-    this.runner ??= TrialRunner.create(this.setup);
+    // Trials compute on this thread for seconds at a time: Ctrl-C must end the process at once then,
+    // not wait for a handler to get its turn (models/interrupt-cleanup.ts).
+    this.runner ??= withDefaultSignals(() => TrialRunner.create(this.setup));
     const runner = await this.runner;
     for (const job of jobs) {
       if (shouldStop()) return;
-      await onResult(await runner.run(job));
+      await onResult(await withDefaultSignals(() => runner.run(job)));
     }
   }
 

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { RuntimeError, UsageError, usageCheck } from '../errors.js';
 import { MNIST_TEST_COUNT, MNIST_TRAIN_COUNT, PIXELS } from '../data/mnist.js';
 import { modelArtifacts } from '../models/io.js';
+import { withDefaultSignals } from '../models/interrupt-cleanup.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import type { TrialExecutor } from './executor.js';
@@ -89,7 +90,7 @@ export async function prepareExploration(options: ExploreOptions): Promise<Prepa
     seed: options.seed,
     data: { name: 'mnist', train, test },
   }, { ...(options.force ? { force: true } : {}), note: log });
-  const baselineAccuracy = evaluateAccuracy(model, trialData(setup.data).test);
+  const baselineAccuracy = await withDefaultSignals(() => evaluateAccuracy(model, trialData(setup.data).test));
   return { model, setup, baselineAccuracy, store };
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { head } from '../data/split.js';
 import { writeFileAtomic } from '../models/atomic-write.js';
+import { withDefaultSignals } from '../models/interrupt-cleanup.js';
 import { DEFAULT_RECIPE } from '../pipeline/compress-recipe.js';
 import { autoStrategy } from './auto.js';
 import { InlineExecutor, type TrialExecutor } from './executor.js';
@@ -52,12 +53,19 @@ export async function explore(request: ExploreRequest): Promise<{ space: SearchS
   // An unreachable queue fails in seconds, before the model is opened.
   if (request.queue) (await connectRedis(parseRedisUrl(request.queue))).disconnect();
   const prepared = await prepareExploration(options);
-  const strategy = request.strategy === 'auto' ? await makeAutoStrategy(request, options, prepared) : makeStrategy(request, space);
-  const executor = await makeExecutor(request, prepared);
   try {
-    return { space, result: await runExploration(prepared, strategy, executor, options) };
+    const strategy = request.strategy === 'auto' ? await makeAutoStrategy(request, options, prepared) : makeStrategy(request, space);
+    const executor = await makeExecutor(request, prepared);
+    try {
+      return { space, result: await runExploration(prepared, strategy, executor, options) };
+    } finally {
+      await executor.close();
+    }
   } finally {
-    await executor.close();
+    // The base model and the store's lock are this call's: a library caller running many
+    // explorations (or one that failed) keeps neither tensors nor the directory.
+    prepared.model.dispose();
+    prepared.store.close();
   }
 }
 
@@ -98,7 +106,7 @@ async function makeAutoStrategy(request: ExploreRequest, options: ExploreOptions
   let profile = parseProfile(await readFile(file, 'utf8').catch(() => ''));
   if (!profile) {
     const train = trialData(prepared.setup.data).train;
-    profile = profileLayers(prepared.model, head(train, Math.min(2000, train.count)), log);
+    profile = await withDefaultSignals(() => profileLayers(prepared.model, head(train, Math.min(2000, train.count)), log));
     await writeFileAtomic(file, `${JSON.stringify(profile, null, 2)}\n`);
   } else {
     log(`auto: per-layer sensitivity from ${file}`);

@@ -14,6 +14,7 @@ import { mkdir, readFile, rm, stat, truncate, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RuntimeError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../models/atomic-write.js';
+import { releaseOnInterrupt } from '../models/interrupt-cleanup.js';
 import { parseTrialLog, type TrialRecord } from './trial-record.js';
 import { sha256Hex } from './trial-key.js';
 
@@ -177,7 +178,7 @@ function processAlive(pid: number): boolean {
 /**
  * One explore per directory: `explore.lock` holds the owner's pid (created exclusively). A lock
  * whose process is gone (a run killed with kill -9) is taken over. Returns the release function,
- * also run when the process exits.
+ * also run when the process exits and on SIGINT/SIGTERM (models/interrupt-cleanup.ts).
  */
 function acquireLock(dir: string, note: (message: string) => void): () => void {
   const file = path.join(dir, LOCK_FILE);
@@ -187,10 +188,13 @@ function acquireLock(dir: string, note: (message: string) => void): () => void {
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
       let released = false;
+      // Ctrl-C or SIGTERM while explore waits on its trials removes the lock before the process ends.
+      const disarm = releaseOnInterrupt(() => release());
       const release = () => {
         if (released) return;
         released = true;
         process.off('exit', release);
+        disarm();
         rmSync(file, { force: true });
       };
       process.on('exit', release);

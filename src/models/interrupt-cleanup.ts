@@ -12,6 +12,14 @@
  * raise the same signal again with the default action restored, so the process still dies of that
  * signal — within the time of one file operation. If the host process has signal listeners of its
  * own, the default action is not ours to emulate: the handler does nothing and the write completes.
+ *
+ * A long-lived resource that is cheap to give back synchronously — `explore`'s lock on its
+ * directory — is registered with `releaseOnInterrupt` for as long as it is held: the handler is then
+ * installed that whole time, and a signal releases it and re-raises at once (after any write in
+ * progress has undone itself). That is only right while this thread is idle, waiting on other
+ * threads or processes; code that computes on this thread for seconds runs inside
+ * `withDefaultSignals`, where the handler is removed again and a signal ends the process at once
+ * (the resource is then left behind, as after kill -9, for its owner to recover).
  */
 
 type Undo = () => void;
@@ -27,7 +35,10 @@ export class InterruptedError extends Error {
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const pending = new Set<{ undo: Undo }>();
+const releases = new Set<{ release: Undo }>();
 let interruptedBy: NodeJS.Signals | undefined;
+/** Depth of withDefaultSignals: while positive, no handler is installed. */
+let defaultSignals = 0;
 
 function onSignal(signal: NodeJS.Signals): void {
   if (process.listenerCount(signal) > 1) return; // the host handles signals; our writes go on
@@ -35,6 +46,29 @@ function onSignal(signal: NodeJS.Signals): void {
   // would land after it (a temporary directory re-created after its removal). Each write notices at
   // its next checkpoint, when nothing of it is in flight, undoes itself, and the last re-raises.
   interruptedBy ??= signal;
+  if (pending.size === 0) reraise();
+}
+
+/** Give back every held resource, restore the default action and raise the signal again: the end. */
+function reraise(): void {
+  const signal = interruptedBy;
+  interruptedBy = undefined;
+  for (const entry of [...releases]) {
+    releases.delete(entry);
+    try {
+      entry.release();
+    } catch {
+      // the process is ending
+    }
+  }
+  uninstall();
+  if (signal) process.kill(process.pid, signal); // default action now: the process ends here
+}
+
+/** Install or remove the handler for what is registered now. */
+function update(): void {
+  if (defaultSignals === 0 && (pending.size > 0 || releases.size > 0)) install();
+  else if (pending.size === 0) uninstall();
 }
 
 function onExit(): void {
@@ -78,7 +112,7 @@ function uninstall(): void {
 export async function withInterruptCleanup<T>(undo: Undo, body: (checkpoint: () => void) => Promise<T>): Promise<T> {
   const entry = { undo };
   pending.add(entry);
-  install();
+  install(); // also inside withDefaultSignals: a write always gets to undo itself
   try {
     return await body(() => {
       if (interruptedBy) throw new InterruptedError(interruptedBy);
@@ -86,11 +120,44 @@ export async function withInterruptCleanup<T>(undo: Undo, body: (checkpoint: () 
   } finally {
     pending.delete(entry);
     if (pending.size === 0) {
-      uninstall();
-      const signal = interruptedBy;
-      interruptedBy = undefined;
-      if (signal) process.kill(process.pid, signal); // default action now: the process ends here
+      if (interruptedBy) reraise();
+      else update();
     }
+  }
+}
+
+/**
+ * Keep `release` (synchronous, e.g. removing a lock file) armed for SIGINT/SIGTERM until the
+ * returned disarm function is called: a signal then runs it and ends the process by that signal.
+ * @example
+ * const disarm = releaseOnInterrupt(() => rmSync(lock, { force: true }));
+ * // ... later, on normal release:
+ * disarm(); rmSync(lock, { force: true });
+ */
+export function releaseOnInterrupt(release: Undo): () => void {
+  const entry = { release };
+  releases.add(entry);
+  update();
+  return () => {
+    releases.delete(entry);
+    update();
+  };
+}
+
+/**
+ * Run `body` (which computes on this thread for a long time) with the signals' default actions:
+ * Ctrl-C ends the process at once instead of waiting for `body` to yield. Not around writes.
+ * @example
+ * const accuracy = await withDefaultSignals(async () => evaluateAccuracy(model, test));
+ */
+export async function withDefaultSignals<T>(body: () => Promise<T> | T): Promise<T> {
+  defaultSignals++;
+  if (pending.size === 0) uninstall();
+  try {
+    return await body();
+  } finally {
+    defaultSignals--;
+    update();
   }
 }
 
