@@ -96,6 +96,9 @@ export async function compress(model: tfl.LayersModel, options: CompressOptions,
       });
     } else if (!data) notes.push('data-free: k-means centroids are not fine-tuned');
     const stripped = await stripClustering(clustered);
+    // The clustered wrapper and the model it wrapped are separate models: both are done with.
+    clustered.dispose();
+    current.dispose();
     current = stripped.model;
     for (const w of stripped.report.weights) hints[w.weight] = { codebook: w.codebook };
   } else if (options.bits) {
@@ -106,10 +109,12 @@ export async function compress(model: tfl.LayersModel, options: CompressOptions,
         epochs: options.fineTuneEpochs, learningRate: 1e-4, seed: options.seed, progress: options.progress, label: 'qat',
       });
       quantized = await stripQuantization(aware);
+      aware.dispose();
     } else {
       quantized = await quantizeWeights(current, { bits: options.bits });
       if (!data) notes.push('data-free: post-training quantization without fine-tuning');
     }
+    if (quantized.model !== current) current.dispose();
     current = quantized.model;
     for (const w of quantized.report.weights) {
       hints[w.weight] = { bits: w.bits, perChannel: w.perChannel, scales: w.scales, zeroPoints: w.zeroPoints };
@@ -218,14 +223,18 @@ function checkFractions(f: LayerFractions | null, option: string, max: number): 
 function roundNonKernelsToFloat16(model: tfl.LayersModel, hints: EncodingHints): void {
   for (const layer of model.layers) {
     const weights = layer.getWeights();
-    let changed = false;
+    const rounded: tf.Tensor[] = [];
     layer.weights.forEach((w, i) => {
       if (hints[w.originalName]) return;
       const values = (weights[i]!.dataSync() as Float32Array).map(roundToFloat16);
       weights[i] = tf.tensor(values, weights[i]!.shape);
+      rounded.push(weights[i]!);
       hints[w.originalName] = { float16: true };
-      changed = true;
     });
-    if (changed) layer.setWeights(weights);
+    if (rounded.length > 0) {
+      layer.setWeights(weights);
+      // setWeights copies into the layer's variables; the rounded tensors made here are ours to free.
+      for (const t of rounded) t.dispose();
+    }
   }
 }
