@@ -320,13 +320,13 @@ RESULT_SECTIONS.push({
   rows: [{ command: 'npx tsx bench/web-digit.ts --dense out/lenet5 --snn out/lenet5.snn --json' }],
 });
 
-const FUZZ_TARGET_NAMES = ['model-json', 'png', 'jpeg', 'onnx', 'snn', 'runtime-plan', 'image-folder'];
+const FUZZ_TARGET_NAMES = ['model-json', 'png', 'jpeg', 'onnx', 'snn', 'runtime-plan', 'image-folder', 'trial-log'];
 RESULT_SECTIONS.push(
   {
     name: 'fuzz',
     title: 'Fuzzing every decoder: a CI-sized run per target (issue 12)',
     intro:
-      'Seeded structure-aware mutation (src/fuzz/, one file per target): each case is accepted or refused with the decoder\'s one-line error, or it is a crash (another exception, a multi-line message, a hang past 2 s, or resident memory past +256 MB). Cases run in a watched worker thread; cases/s excludes its start-up, and for model-json includes building every accepted model with TF.js and comparing its weights with the checker\'s prediction. The test suite runs the same 10,000 cases per target (model-json, png, jpeg, onnx: src/fuzz/targets/*.test.ts; snn: src/format/fuzz.test.ts; runtime-plan: src/fuzz/targets/runtime-plan.test.ts; image-folder: 2,000, as each case writes and reads files) and replays test/fuzz-corpus/.',
+      'Seeded structure-aware mutation (src/fuzz/, one file per target): each case is accepted or refused with the decoder\'s one-line error, or it is a crash (another exception, a multi-line message, a hang past 2 s, or resident memory past +256 MB). Cases run in a watched worker thread; cases/s excludes its start-up, and for model-json includes building every accepted model with TF.js and comparing its weights with the checker\'s prediction. The test suite runs the same 10,000 cases per target (model-json, png, jpeg, onnx: src/fuzz/targets/*.test.ts; snn: src/format/fuzz.test.ts; runtime-plan: src/fuzz/targets/runtime-plan.test.ts; image-folder: 2,000, as each case writes and reads files; trial-log: src/fuzz/targets/trial-log.test.ts, about one case in eighty through the store on disk) and replays test/fuzz-corpus/.',
     columns: [
       { header: 'target', value: (r) => String(r['target']) },
       { header: 'cases', value: num('cases') },
@@ -354,6 +354,22 @@ RESULT_SECTIONS.push(
       { header: 'longest run: date', value: (r) => String((r['longest'] as Record<string, unknown> | null)?.['date'] ?? '–').slice(0, 10) },
     ],
     rows: FUZZ_TARGET_NAMES.map((t) => ({ command: `npx tsx scripts/fuzz.ts --target ${t} --history --json` })),
+  },
+  {
+    name: 'robustness',
+    title: 'Interrupted runs and leaks: the checks, passing (issue 12)',
+    intro:
+      'Each row runs one test file of `npm test` (scripts/robustness.ts): real `smallnets` processes sent SIGINT or SIGTERM mid-run must end within 2 s by that signal (130/143), leave any existing --out untouched (explore: a whole trial log that a rerun resumes) and no temporary file or lock; two processes writing one --out never mix; tensor count and heap stay flat over 1,000 predictions and over a 3-trial exploration. Seconds: the tests\' own time, then the whole run with vitest\'s start-up.',
+    columns: [
+      { header: 'check', value: (r) => String(r['check']) },
+      { header: 'what', value: (r) => String(r['what']) },
+      { header: 'tests', value: num('tests') },
+      { header: 'passed', value: num('passed') },
+      { header: 'failed', value: num('failed') },
+      { header: 'test s', value: num('testSeconds', 1) },
+      { header: 'run s', value: num('seconds', 1) },
+    ],
+    rows: ['interrupt-train-prune-compress', 'interrupt-explore', 'two-writers', 'leak-predict', 'leak-explore'].map((c) => ({ command: `npx tsx scripts/robustness.ts --check ${c} --json` })),
   },
 );
 
