@@ -179,10 +179,12 @@ export function parseTrialLine(line: string): TrialRecord | undefined {
 
 /**
  * Every valid record of a trials.jsonl text, first occurrence of each key only, and how many lines
- * were skipped (invalid or duplicate). A last line without its newline is a torn write: skipped.
+ * were skipped (invalid or duplicate). A last line without its newline is a torn write: skipped. A
+ * leading byte-order mark is ignored.
  */
 export function parseTrialLog(text: string): { records: TrialRecord[]; skipped: number; tornTail: boolean } {
-  const lines = text.split('\n');
+  // A byte-order mark (an editor saved the file) would make the first record unreadable.
+  const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
   const tornTail = lines[lines.length - 1] !== '';
   const complete = lines.slice(0, -1);
   const seen = new Set<string>();
