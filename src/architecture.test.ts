@@ -1,6 +1,6 @@
 /**
  * The project's layering (README, Layout: cli / web → pipeline, explore → techniques, runtime, export →
- * models, training, analysis, graph → format, data, engine → errors), checked on the real imports:
+ * models, training, analysis, graph → format, data, engine → errors, random), checked on the real imports:
  * no import points up this list, no two folders import each other, no files import in a circle.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ const SRC = path.dirname(new URL(import.meta.url).pathname);
 
 /** Rank of each top-level folder (or root file); higher ranks may import lower ones only. */
 const RANK: Readonly<Record<string, number>> = {
-  'errors.ts': 0,
+  'errors.ts': 0, 'random.ts': 0,
   format: 1, data: 1, engine: 1,
   models: 2, training: 2, analysis: 2, graph: 2,
   pruning: 3, quantization: 3, clustering: 3, restructure: 3, runtime: 3, export: 3,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { encodePng } from '../data/image.js';
 import { loadMnist } from '../data/mnist.js';
-import { permutation } from '../data/random.js';
+import { permutation } from '../random.js';
 import { subset, type Split } from '../data/split.js';
 import { loadModel } from '../models/io.js';
 import { lenet300 } from '../models/lenet.js';

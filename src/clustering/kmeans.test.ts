@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { assignNearest, kmeans1d, lloyd, sortedValues } from './kmeans.js';
 import { CLUSTER_INITS, initCentroids } from './kmeans-init.js';
 

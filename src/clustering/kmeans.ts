@@ -15,7 +15,7 @@
  * non-zero values — so the sparsity pattern is kept exactly.
  */
 import { initCentroids, type ClusterInit } from './kmeans-init.js';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 
 
 export const MIN_CLUSTERS = 2;

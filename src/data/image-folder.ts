@@ -15,7 +15,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { RuntimeError, usageCheck } from '../errors.js';
 import { convertChannels, readImageFile, type DecodedImage } from './image.js';
-import { permutation } from './random.js';
+import { permutation } from '../random.js';
 import { subset, type Dataset, type ImageShape, type Split } from './split.js';
 
 /** Decoded images held at most, in bytes (float32), unless the caller allows more. */

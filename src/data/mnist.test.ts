@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { loadMnist, MNIST_TRAIN_COUNT, MNIST_TEST_COUNT, PIXELS } from './mnist.js';
 import { head } from './split.js';
-import { permutation } from './random.js';
+import { permutation } from '../random.js';
 import { shiftedBatch } from './augment.js';
 
 describe('MNIST split', () => {

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
-import { permutation } from './random.js';
+import { permutation } from '../random.js';
 import { RuntimeError } from '../errors.js';
 import { classCount, imageShape, subset, type Split } from './split.js';
 

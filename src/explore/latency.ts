@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { RuntimeError } from '../errors.js';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { decodeSnn } from '../format/index.js';
 import { snnToLayersModel } from '../models/snn-model.js';
 import { loadRuntimeModel, type RuntimeModel } from '../runtime/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { cheapestWithin, paretoFront, type ParetoPoint } from './pareto.js';
 
 /** O(n²) reference: a point is on the front when no other dominates it. */

@@ -15,7 +15,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { RuntimeError, UsageError } from '../errors.js';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { configConflict, DEFAULT_TRIAL, KNOBS, normalizeKnob, type KnobName, type TrialConfig } from './trial-config.js';
 
 /** A knob's domain: discrete values, or a numeric range. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { roundToFloat16 } from './float16.js';
 import { decodeSnn } from './reader.js';
 import type { SnnEncoding, SnnModel, SnnTensor, SnnValueEncoding } from './spec.js';

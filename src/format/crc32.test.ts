@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { crc32 } from './crc32.js';
 
 /** Bitwise reference CRC-32 (no tables), straight from the definition. */

@@ -7,7 +7,7 @@
  * never another exception, never a hang — and whatever it returns re-encodes (without error) to a
  * file that decodes to the same values.
  */
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { encodeTensorAuto } from './auto.js';
 import { crc32 } from './crc32.js';
 import { SnnFormatError } from './errors.js';

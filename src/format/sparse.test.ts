@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { SnnFormatError } from './errors.js';
 import { decodeGaps, encodeGaps, gapSymbolFrequencies, nonzeroPositions, zeroRuns } from './sparse.js';
 

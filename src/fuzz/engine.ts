@@ -9,7 +9,7 @@
  * more than a bound above where the run started. (In-process the time limit is checked after the case
  * returns; `npm run fuzz` runs cases in a worker thread and terminates one that does not return.)
  */
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { mutateBytes, randomInt } from './mutate-bytes.js';
 import type { FuzzTarget, Mutation, Random } from './target.js';
 

@@ -8,7 +8,7 @@
  * (per-case time limit), never memory past a bound.
  */
 
-/** A uniform random number in [0, 1), seeded (data/random.ts mulberry32). */
+/** A uniform random number in [0, 1), seeded (src/random.ts mulberry32). */
 export type Random = () => number;
 
 export interface Mutation {

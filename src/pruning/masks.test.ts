@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import {
   blockMask, channelMask, filterKeep, filterNorms, globalMagnitudeMasks, keepCount, magnitudeMask,
   maskThreshold, nmMask, topKMask, zeroChannels,

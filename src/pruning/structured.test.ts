@@ -5,7 +5,7 @@ import { initBackend } from '../engine/backend.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import { lenet5 } from '../models/lenet.js';
 import { summarize } from '../analysis/index.js';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { traceFilterChain } from './chain.js';
 import { prune, pruningState, stripPruning } from './prune.js';
 import { constant } from './schedule.js';

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/split.js';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 
 /** 28×28×1 → Conv2D → DepthwiseConv2D → BatchNormalization → Flatten → Dense(16) → Dense(10, softmax). */
 export function tinyModel(seed = 1): tfl.LayersModel {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { separableFactors, symmetricEigen } from './lowrank.js';
 import { maxAbsDiff } from '../engine/backends.test-util.js';
 

@@ -4,7 +4,7 @@ import { loadMnist } from '../data/mnist.js';
 import { head, subset } from '../data/split.js';
 import { lenet5, lenet300 } from '../models/lenet.js';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { mulberry32 } from '../data/random.js';
+import { mulberry32 } from '../random.js';
 import { trainModel } from './train.js';
 import { evaluateAccuracy } from './evaluate.js';
 

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkLabels, imageShape as dataImageShape, inputShapeFor, type Split } from '../data/split.js';
-import { mulberry32, shuffleInPlace } from '../data/random.js';
+import { mulberry32, shuffleInPlace } from '../random.js';
 import { shiftedBatch } from '../data/augment.js';
 import { epochProgress } from './progress.js';
 import { GradientWorker } from './data-parallel.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../engine/backend.js';
-import { mulberry32 } from '../../../data/random.js';
+import { mulberry32 } from '../../../random.js';
 import { convolve, explainPixel, outputGeometry, toGrayBytes, type Gray, type Padding } from './convolution.js';
 import { PRESETS, presetKernel } from './presets.js';
 
