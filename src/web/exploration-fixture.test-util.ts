@@ -2,8 +2,8 @@
  * An exploration directory as `smallnets explore --out DIR` writes it (CONTRACTS.md), made up for
  * the web tests: 12 finished LeNet-5 trials over width × sparsity × bits with plausible metrics and
  * per-layer summaries, one failed trial, one garbage line, a half-written last line, and a
- * pareto.json computed here by plain dominance. Keys are hex and times ISO dates, as the explore
- * branch's validating parser (src/explore/trial-record.ts) requires.
+ * pareto.json computed here by plain dominance. Keys are hex and times ISO dates, as explore's
+ * validating parser (src/explore/trial-record.ts, which the page reads trials with) requires.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

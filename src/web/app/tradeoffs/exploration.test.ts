@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeExplorationFixture, FIXTURE_DONE_TRIALS } from '../../exploration-fixture.test-util.js';
+import { parseTrialLog } from '../../../explore/trial-record.js';
 import { demoExploration, exploration, paretoKeys, parseTrialLine, parseTrials } from './exploration.js';
+
+const METRICS = { testAccuracy: 0.5, params: 1, nonzeroParams: 1, macs: 1, snnBytes: 1, ratio: 1, energyMicrojoules: 1, latencyMs: 1, latencyEngine: 'x' };
 
 describe('reading an exploration', () => {
   it('keeps valid trials, ignores a half-written last line, counts other bad lines, reads pareto.json', async () => {
@@ -23,17 +26,23 @@ describe('reading an exploration', () => {
     }
   });
 
-  it('refuses lines that break the contract', () => {
-    expect(parseTrialLine('{"key":"a","config":{},"status":"done","metrics":{"testAccuracy":1.5}}')).toBeUndefined();
-    expect(parseTrialLine('{"key":"a","config":{},"status":"running"}')).toBeUndefined();
+  it('refuses lines that break the contract (explore\'s parser: fields, ranges, hex keys)', () => {
+    const failed = { key: 'ab12cd34', config: {}, status: 'failed', error: 'boom', seconds: 1, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z' };
+    expect(parseTrialLine(JSON.stringify(failed))).toMatchObject({ key: 'ab12cd34', status: 'failed', error: 'boom' });
+    expect(parseTrialLine(JSON.stringify({ ...failed, status: 'done', metrics: { ...METRICS, testAccuracy: 1.5 } }))).toBeUndefined();
+    expect(parseTrialLine(JSON.stringify({ ...failed, status: 'running' }))).toBeUndefined();
+    expect(parseTrialLine(JSON.stringify({ ...failed, key: 'not-hex' }))).toBeUndefined();
+    expect(parseTrialLine(JSON.stringify({ ...failed, artifact: '../../etc/passwd' }))).toBeUndefined();
     expect(parseTrialLine('[1,2]')).toBeUndefined();
-    expect(parseTrialLine('{"key":"a","config":{},"status":"failed","error":"boom"}')).toMatchObject({ key: 'a', status: 'failed', error: 'boom' });
     expect(parseTrials('not json\n').skipped).toBe(1);
   });
 
-  it('a later line with the same key replaces the earlier one (a resumed run)', () => {
-    const line = (acc: number) => JSON.stringify({ key: 'k', config: {}, status: 'done', metrics: { testAccuracy: acc, params: 1, nonzeroParams: 1, macs: 1, snnBytes: 1, ratio: 1, energyMicrojoules: 1, latencyMs: 1, latencyEngine: 'x' } });
-    expect(parseTrials(`${line(0.5)}\n${line(0.75)}\n`).trials.map((t) => t.metrics!.testAccuracy)).toEqual([0.75]);
+  it('the first line of a key is kept and a repeat is counted as skipped, as the trial store reads its log', () => {
+    const line = (acc: number) => JSON.stringify({ key: 'ab12cd34', config: {}, status: 'done', metrics: { ...METRICS, testAccuracy: acc }, seconds: 1, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z' });
+    const text = `${line(0.5)}\n${line(0.75)}\n`;
+    expect(parseTrials(text).trials.map((t) => t.metrics!.testAccuracy)).toEqual([0.5]);
+    expect(parseTrials(text).skipped).toBe(1);
+    expect(parseTrialLog(text).records.map((r) => r.metrics!.testAccuracy)).toEqual([0.5]); // the store agrees
   });
 
   it('reads `smallnets demo --json` rows as points on the bytes axis with a computed front', () => {

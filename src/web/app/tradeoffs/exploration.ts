@@ -1,49 +1,16 @@
 /**
  * Reading an exploration directory (CONTRACTS.md: `smallnets explore --out DIR` writes
  * trials.jsonl and pareto.json) or a `smallnets demo --json` result into chart points. The files
- * are untrusted: each line is checked field by field, a half-written last line is ignored (the log
- * is append-only and may be read while a run writes it), and other bad lines are counted, not fatal.
- *
- * The TrialRecord type mirrors the contract; src/explore/trial-record.ts (branch `explore`) will own
- * it with its own validating parser. parseTrialLine has that parser's signature (a record, or
- * undefined for a line that is not one), and nothing else here parses lines (demo results are built
- * as records), so switching is importing explore's parseTrialLine and TrialRecord in its place.
+ * are untrusted: the lines are parsed by explore's own validating parser (src/explore/trial-record.ts,
+ * the one the trial store resumes with), so the page and the store agree on every rule: each field
+ * checked, a half-written last line ignored (the log is append-only and may be read while a run
+ * writes it), other bad lines counted, not fatal, and the first record of a key is the one kept.
  */
+import { parseTrialLine, parseTrialLog, type TrialLayer, type TrialMetrics, type TrialRecord } from '../../../explore/trial-record.js';
 
-export interface TrialMetrics {
-  testAccuracy: number;
-  params: number;
-  nonzeroParams: number;
-  macs: number;
-  snnBytes: number;
-  ratio: number;
-  energyMicrojoules: number;
-  latencyMs: number;
-  latencyEngine: string;
-}
-
-export interface LayerSummary {
-  name: string;
-  className: string;
-  params: number;
-  nonzero: number;
-  macs: number;
-  bytes: number;
-}
-
-export interface TrialRecord {
-  key: string;
-  config: Record<string, unknown>;
-  status: 'done' | 'failed';
-  error?: string;
-  metrics?: TrialMetrics;
-  layers?: LayerSummary[];
-  artifact?: string;
-  recipe?: string;
-  seconds: number;
-  startedAt: string;
-  finishedAt: string;
-}
+export { parseTrialLine, type TrialMetrics, type TrialRecord };
+/** A trial's per-layer row (explore's TrialLayer). */
+export type LayerSummary = TrialLayer;
 
 export type Axis = 'snnBytes' | 'macs' | 'latencyMs';
 export type ParetoFronts = Partial<Record<'accuracyVsBytes' | 'accuracyVsMacs' | 'accuracyVsLatency', string[]>>;
@@ -61,60 +28,14 @@ export interface Exploration {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-function parseMetrics(v: unknown): TrialMetrics | null {
-  if (!isObject(v)) return null;
-  const numbers = ['testAccuracy', 'params', 'nonzeroParams', 'macs', 'snnBytes', 'ratio', 'energyMicrojoules', 'latencyMs'] as const;
-  if (!numbers.every((k) => finite(v[k]))) return null;
-  if ((v.testAccuracy as number) < 0 || (v.testAccuracy as number) > 1 || typeof v.latencyEngine !== 'string') return null;
-  return v as unknown as TrialMetrics;
-}
-
-function parseLayers(v: unknown): LayerSummary[] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  const ok = v.every((l) => isObject(l) && typeof l.name === 'string' && typeof l.className === 'string' && ['params', 'nonzero', 'macs', 'bytes'].every((k) => finite(l[k])));
-  return ok ? (v as LayerSummary[]) : undefined;
-}
-
-/** One line of trials.jsonl → a record, or undefined when it is not one. */
-export function parseTrialLine(line: string): TrialRecord | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(v) || typeof v.key !== 'string' || !isObject(v.config) || (v.status !== 'done' && v.status !== 'failed')) return undefined;
-  const metrics = v.metrics === undefined ? undefined : parseMetrics(v.metrics);
-  if (metrics === null || (v.status === 'done' && !metrics)) return undefined;
-  const layers = parseLayers(v.layers);
-  return {
-    key: v.key,
-    config: v.config,
-    status: v.status,
-    ...(typeof v.error === 'string' ? { error: v.error } : {}),
-    ...(metrics ? { metrics } : {}),
-    ...(layers ? { layers } : {}),
-    ...(typeof v.artifact === 'string' ? { artifact: v.artifact } : {}),
-    ...(typeof v.recipe === 'string' ? { recipe: v.recipe } : {}),
-    seconds: finite(v.seconds) ? v.seconds : 0,
-    startedAt: typeof v.startedAt === 'string' ? v.startedAt : '',
-    finishedAt: typeof v.finishedAt === 'string' ? v.finishedAt : '',
-  };
-}
-
-/** Parse trials.jsonl; a later line with the same key replaces an earlier one (a resumed run). */
+/**
+ * Parse trials.jsonl with explore's rule: invalid lines are skipped and counted, a key seen again
+ * is skipped too (the first record of a key wins, as the store never reruns a finished key), and a
+ * half-written last line is ignored without being counted.
+ */
 export function parseTrials(text: string): { trials: TrialRecord[]; skipped: number } {
-  const lines = text.split('\n');
-  const halfWritten = !text.endsWith('\n') && lines.length > 0;
-  const byKey = new Map<string, TrialRecord>();
-  let skipped = 0;
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    const record = parseTrialLine(line);
-    if (record) byKey.set(record.key, record);
-    else if (!(halfWritten && i === lines.length - 1)) skipped++;
-  });
-  return { trials: [...byKey.values()], skipped };
+  const log = parseTrialLog(text);
+  return { trials: log.records, skipped: log.skipped - (log.tornTail ? 1 : 0) };
 }
 
 /** pareto.json → the fronts it lists (unknown or malformed entries are dropped). */
@@ -183,6 +104,7 @@ export function demoExploration(name: string, text: string): Exploration {
       seconds: finite(r.seconds) ? r.seconds : 0, startedAt: '', finishedAt: '',
     }));
   if (trials.length === 0) throw new Error(`${name} has no demo rows with accuracy, params and bytes`);
-  // A demo's variants are its keys; a later row with the same name replaces an earlier one, as in a trial log.
-  return fromTrials(name, [...new Map(trials.map((t) => [t.key, t])).values()], 0, {});
+  // A demo's variants are its keys; the first row of a name is kept, as in a trial log.
+  const seen = new Set<string>();
+  return fromTrials(name, trials.filter((t) => !seen.has(t.key) && seen.add(t.key)), 0, {});
 }
