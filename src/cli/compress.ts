@@ -22,6 +22,7 @@ interface CompressFlags extends DataFlags {
   clusters?: string;
   bits?: number;
   huffman: boolean;
+  distill?: boolean;
   epochs?: number;
   fineTuneEpochs?: number;
   out: string;
@@ -46,6 +47,7 @@ export function register(program: Command): void {
         .addOption(optionWithDefaultText('--clusters <spec>', 'k-means clusters per layer kind or name, e.g. 16, conv:16,dense:4 or fc1:4,fc2:8; none: no clustering', 'conv:16,dense:8'))
         .option('--bits <b>', 'affine quantization bits (2–8) instead of clustering', positiveInt('--bits'))
         .option('--no-huffman', 'store index and gap streams at fixed width')
+        .option('--distill', 'retrain by distillation from the input model (its soft outputs at T = 4, weight 0.7) instead of on the labels alone')
         .addOption(optionWithDefaultText('--epochs <n>', 'retraining epochs after pruning', String(DEFAULT_RECIPE.pruneEpochs), positiveInt('--epochs')))
         .addOption(optionWithDefaultText('--fine-tune-epochs <n>', 'epochs of centroid fine-tuning / QAT', String(DEFAULT_RECIPE.fineTuneEpochs), nonNegativeInt('--fine-tune-epochs')))
         .requiredOption('--out <file>', 'output .snn file')
@@ -100,7 +102,7 @@ export function register(program: Command): void {
  * clustering, `--bits 4` replaces clustering by quantization, `--clusters none` / `--sparsity 0`
  * drop a stage, `--remove-filters` adds one (the default removes none).
  */
-export function recipeFromFlags(flags: Pick<CompressFlags, 'sparsity' | 'prune' | 'removeFilters' | 'clusters' | 'bits' | 'huffman' | 'epochs' | 'fineTuneEpochs'>): CompressOptions {
+export function recipeFromFlags(flags: Pick<CompressFlags, 'sparsity' | 'prune' | 'removeFilters' | 'clusters' | 'bits' | 'huffman' | 'distill' | 'epochs' | 'fineTuneEpochs'>): CompressOptions {
   const sparsity = flags.sparsity ?? flags.prune;
   if (flags.bits !== undefined && (flags.bits < 2 || flags.bits > 8)) throw new UsageError(`--bits must be an integer in [2, 8], got ${flags.bits}`);
   const clustersGiven = flags.clusters !== undefined && flags.clusters !== 'none';
@@ -116,6 +118,7 @@ export function recipeFromFlags(flags: Pick<CompressFlags, 'sparsity' | 'prune' 
     clusters,
     bits: flags.bits ?? null,
     huffman: flags.huffman,
+    ...(flags.distill ? { distill: true } : {}),
     pruneEpochs: flags.epochs ?? DEFAULT_RECIPE.pruneEpochs,
     fineTuneEpochs: flags.fineTuneEpochs ?? DEFAULT_RECIPE.fineTuneEpochs,
   };

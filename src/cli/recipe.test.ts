@@ -35,6 +35,7 @@ describe('explore recipes parse back to the trial', () => {
   const configs = [
     normalizeConfig({ filterPrune: { fc1: 0.3 }, sparsity: { fc1: 0.97, fc2: 0.9, fc3: 0.7 }, clusters: 'fc1:4,fc2:8,fc3:16', epochs: 10, fineTuneEpochs: 2 }),
     normalizeConfig({ filterPrune: 0.25, sparsity: 0.9, bits: 4, huffman: false }),
+    normalizeConfig({ sparsity: { fc1: 0.9 }, clusters: 'fc1:4', distill: true, epochs: 6 }),
     normalizeConfig({ width: 0.5, separable: 'conv2', factorize: 'conv1', clusters: 'conv:16,dense:4', epochs: 3 }),
     normalizeConfig({}),
   ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, allocationOf, autoStrategy, configOf, moves, TOLERANCES } from './auto.js';
+import { allocate, allocationOf, autoStrategy, configOf, firstTolerance, moves, TOLERANCES } from './auto.js';
 import type { SensitivityProfile } from './layer-profile.js';
 import { trialKey } from './trial-key.js';
 import type { TrialRecord } from './trial-record.js';
@@ -39,7 +39,9 @@ function fakeTrial(config: TrialConfig): TrialRecord {
 
 describe('auto strategy', () => {
   it('when even the gentlest tolerance misses the budget, it steps back one layer at a time until a trial fits', async () => {
-    const tight = { profile, baselineAccuracy: 0.98, maxDrop: 0.2, trials: 30, ...epochs };
+    // Floor 98.35%: the gentlest rung (τ = 0.1) lands at 98.19% in fakeTrial; two steps back fit.
+    const tight = { profile, baselineAccuracy: 0.984, maxDrop: 0.05, trials: 30, ...epochs };
+    const floor = 0.984 - 0.0005;
     const strategy = autoStrategy(tight);
     const finished = new Map<string, TrialRecord>();
     for (let round = 0; round < 30; round++) {
@@ -48,8 +50,8 @@ describe('auto strategy', () => {
       for (const c of configs) finished.set(trialKey(c), fakeTrial(c));
     }
     const ladder = new Set(TOLERANCES.map((t) => trialKey(configOf(allocate(profile, t), epochs))));
-    const within = [...finished.values()].filter((r) => r.metrics!.testAccuracy >= 0.978 - 1e-9);
-    expect([...ladder].filter((k) => finished.has(k)).every((k) => finished.get(k)!.metrics!.testAccuracy < 0.978)).toBe(true);
+    const within = [...finished.values()].filter((r) => r.metrics!.testAccuracy >= floor - 1e-9);
+    expect([...ladder].filter((k) => finished.has(k)).every((k) => finished.get(k)!.metrics!.testAccuracy < floor)).toBe(true);
     expect(within.length).toBeGreaterThan(0);
   });
 
@@ -104,5 +106,14 @@ describe('auto strategy', () => {
     const best = (keys: string[]) => Math.min(...keys.map((k) => finished.get(k)!).filter((r) => r.metrics!.testAccuracy >= 0.97 - 1e-9).map((r) => r.metrics!.snnBytes));
     expect(best(refined)).toBeLessThan(best(proposed.filter((k) => ladder.has(k))));
     expect(strategy.summary?.()).toMatch(/^auto: /);
+  });
+
+  it('the first round tries the tolerance at the budget (and the next one up), not far above it; distill carries into every config', async () => {
+    expect(TOLERANCES[firstTolerance(0.2)]).toBe(0.1);
+    expect(TOLERANCES[firstTolerance(1)]).toBe(1);
+    expect(TOLERANCES[firstTolerance(0.01)]).toBe(TOLERANCES[0]);
+    const first = await autoStrategy({ profile, baselineAccuracy: 0.98, maxDrop: 0.2, trials: 10, ...epochs, distill: true }).next(new Map(), 2);
+    expect(first.map(trialKey)).toEqual([0.1, 0.25].map((t) => trialKey(configOf(allocate(profile, t), { ...epochs, distill: true }))));
+    expect(first.every((c) => c.distill)).toBe(true);
   });
 });

@@ -23,7 +23,7 @@ import type { TrialRecord } from './trial-record.js';
 import type { Strategy } from './strategy.js';
 
 /** Tolerances tried in the bracket phase, in points of one-shot accuracy loss per layer. */
-export const TOLERANCES: readonly number[] = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64];
+export const TOLERANCES: readonly number[] = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64];
 /** Shared values a pruned layer keeps at least (zero plus three values). */
 const MIN_CLUSTERS_PRUNED = 4;
 
@@ -44,6 +44,8 @@ export interface AutoOptions {
   trials: number;
   epochs: number;
   fineTuneEpochs: number;
+  /** Retrain every trial by distillation from the base model. */
+  distill?: boolean;
 }
 
 const loss = (profile: SensitivityProfile, accuracy: number | undefined) => (accuracy === undefined ? Infinity : (profile.baseline - accuracy) * 100);
@@ -62,7 +64,7 @@ export function allocate(profile: SensitivityProfile, tolerance: number): Alloca
 }
 
 /** The trial config of an allocation (only layers with a setting appear in each map). */
-export function configOf(allocation: Allocation, options: Pick<AutoOptions, 'epochs' | 'fineTuneEpochs'>): TrialConfig {
+export function configOf(allocation: Allocation, options: Pick<AutoOptions, 'epochs' | 'fineTuneEpochs' | 'distill'>): TrialConfig {
   const entries = Object.entries(allocation);
   const map = (pick: (s: LayerSetting) => number) => {
     const m = Object.fromEntries(entries.filter(([, s]) => pick(s) > 0).map(([n, s]) => [n, pick(s)]));
@@ -75,6 +77,7 @@ export function configOf(allocation: Allocation, options: Pick<AutoOptions, 'epo
     epochs: options.epochs,
     fineTuneEpochs: options.fineTuneEpochs,
     huffman: true,
+    distill: options.distill ?? false,
   });
 }
 
@@ -153,6 +156,20 @@ export function relaxations(profile: SensitivityProfile, from: Allocation): Allo
   return out.sort((a, b) => a.cost - b.cost).map((m) => m.allocation);
 }
 
+/**
+ * Where the bracket starts (an index into TOLERANCES): the largest tolerance at which no layer alone
+ * loses more than the whole budget, the next one up beside it when two trials run at once. Starting
+ * far above the budget (τ = 4 for 0.2 points) spent the first rounds on models that lost whole
+ * points, the slowest trials of all to retrain; from here the bisection climbs while trials pass.
+ */
+export function firstTolerance(maxDrop: number): number {
+  let index = 0;
+  TOLERANCES.forEach((t, i) => {
+    if (t <= maxDrop) index = i;
+  });
+  return index;
+}
+
 export function autoStrategy(options: AutoOptions): Strategy {
   const { profile } = options;
   const floor = options.baselineAccuracy - options.maxDrop / 100 - 1e-9;
@@ -177,7 +194,7 @@ export function autoStrategy(options: AutoOptions): Strategy {
         if (r && !within(r) && i > lo) hi = Math.min(hi, i);
       });
       if (hi - lo > 1) {
-        const start = lo < 0 && hi === ladder.length ? TOLERANCES.indexOf(4) : Math.floor((lo + hi) / 2);
+        const start = lo < 0 && hi === ladder.length ? firstTolerance(options.maxDrop) : Math.floor((lo + hi) / 2);
         const picks = new Set<number>([start]);
         for (let step = 1; picks.size < room && step < ladder.length; step++) {
           for (const i of [start + step, start - step]) if (i > lo && i < hi && picks.size < room && !results[i]) picks.add(i);

@@ -13,7 +13,7 @@ import { withDefaultSignals } from '../models/interrupt-cleanup.js';
 import { openLayersModel } from '../pipeline/open-model.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import type { TrialExecutor } from './executor.js';
-import { recipeFor } from './recipe.js';
+import { currentRecipes, recipeFor } from './recipe.js';
 import { summarizeTrials, writeResults, type ExplorationSummary } from './results.js';
 import { spaceJson, type SearchSpace } from './space.js';
 import type { Strategy } from './strategy.js';
@@ -140,7 +140,7 @@ export async function runExploration(
   const redraw = async (force: boolean) => {
     if (!force && Date.now() - lastCharts < 10_000) return;
     lastCharts = Date.now();
-    const records = store.records();
+    const records = currentRecipes(store.records(), options.model, options.seed);
     await writeResults(options.out, records, summarizeTrials(records, baselineAccuracy, options.maxDrop), options.model);
   };
   for (;;) {
@@ -163,7 +163,7 @@ export async function runExploration(
       await redraw(false);
     }, shouldStop);
   }
-  const records = store.records();
+  const records = currentRecipes(store.records(), options.model, options.seed);
   if (records.length === 0) throw new RuntimeError('no trial finished (time budget too small?)');
   const summary = summarizeTrials(records, baselineAccuracy, options.maxDrop);
   await redraw(true);

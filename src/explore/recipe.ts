@@ -5,7 +5,8 @@
  * explorations on a subset of the digits get no recipe.
  */
 import { formatLayerFractions } from '../pipeline/layer-fractions.js';
-import { anyFraction, isRestructured, type TrialConfig } from './trial-config.js';
+import { anyFraction, isRestructured, normalizeConfig, type TrialConfig } from './trial-config.js';
+import type { TrialRecord } from './trial-record.js';
 
 /** Quote a shell word when it needs it. */
 function shellWord(word: string): string {
@@ -42,7 +43,27 @@ export function recipeFor(config: TrialConfig, model: string, seed: number, out:
   if (config.bits !== null) flags.push('--bits', String(config.bits));
   else flags.push('--clusters', config.clusters ?? 'none');
   if (!config.huffman) flags.push('--no-huffman');
+  if (config.distill) flags.push('--distill');
   flags.push('--epochs', String(config.epochs), '--fine-tune-epochs', String(config.fineTuneEpochs), '--seed', String(seed), '--threads', '1', '--out', out);
   steps.push(['smallnets', 'compress', ...flags].map(shellWord).join(' '));
   return steps.join(' && ');
+}
+
+/**
+ * The records with their recipes in today's command-line grammar: a recipe is a function of the
+ * config, so a resumed store whose log holds recipes in an older grammar (`--model X --prune …`)
+ * still prints commands that run now. Records without a recipe (subset data) keep none.
+ *
+ * @example
+ * const records = currentRecipes(store.records(), 'out/lenet300', 1);
+ */
+export function currentRecipes(records: readonly TrialRecord[], model: string, seed: number): TrialRecord[] {
+  return records.map((r) => {
+    if (r.recipe === undefined) return r;
+    try {
+      return { ...r, recipe: recipeFor(normalizeConfig(r.config), model, seed, `trial-${r.key}.snn`) };
+    } catch {
+      return r;
+    }
+  });
 }

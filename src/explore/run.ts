@@ -80,9 +80,15 @@ function makeStrategy(request: ExploreRequest, space: SearchSpace): Strategy {
   }
 }
 
+/** Whether a space asks for distillation (its `distill` knob's first value). */
+function distills(space: SearchSpace): boolean {
+  const d = space.knobs.distill;
+  return d !== undefined && 'values' in d && d.values[0] === true;
+}
+
 /**
  * Auto searches its own space (per-layer settings from the sensitivity profile); a given space only
- * sets its epochs (first values). The store's identity is this derived space.
+ * sets its epochs and whether to distill (first values). The store's identity is this derived space.
  */
 function autoSpace(base: SearchSpace, given: string): SearchSpace {
   const first = (knob: 'epochs' | 'fineTuneEpochs', fallback: number): number => {
@@ -95,6 +101,8 @@ function autoSpace(base: SearchSpace, given: string): SearchSpace {
     knobs: {
       epochs: [explicit ? first('epochs', DEFAULT_RECIPE.pruneEpochs) : DEFAULT_RECIPE.pruneEpochs],
       fineTuneEpochs: [explicit ? first('fineTuneEpochs', DEFAULT_RECIPE.fineTuneEpochs) : DEFAULT_RECIPE.fineTuneEpochs],
+      // Only when asked, so the derived space (the store's identity) of older runs stays the same.
+      ...(explicit && distills(base) ? { distill: [true] } : {}),
     },
   });
 }
@@ -120,6 +128,7 @@ async function makeAutoStrategy(request: ExploreRequest, options: ExploreOptions
     trials: request.trials ?? 16,
     epochs: epochs && 'values' in epochs ? (epochs.values[0] as number) : DEFAULT_RECIPE.pruneEpochs,
     fineTuneEpochs: fineTune && 'values' in fineTune ? (fineTune.values[0] as number) : DEFAULT_RECIPE.fineTuneEpochs,
+    distill: distills(options.space),
   });
 }
 

@@ -83,4 +83,12 @@ describe('search spaces', () => {
     expect(trialLabel(normalizeConfig({ filterPrune: { fc1: 0.3 }, clusters: 'fc1:4,fc2:8' }))).toBe('f(.3) k(4/8)');
     expect(() => normalizeConfig({ bits: 4, clusters: 16 })).toThrow(/bits and clusters are exclusive/);
   });
+
+  it('a knob added later (distill) leaves the keys of configs that do not use it as they were; using it makes a new trial', () => {
+    const config = { filterPrune: { fc1: 0.5, fc2: 0.5 }, sparsity: { fc1: 0.93, fc2: 0.93, fc3: 0.8 }, clusters: 'fc1:4,fc2:4,fc3:4', epochs: 10, fineTuneEpochs: 2 };
+    expect(trialKey(normalizeConfig(config))).toBe('3c49421660ca9fb6'); // its key in a store written before the knob existed
+    expect(trialKey(normalizeConfig({ ...config, distill: false }))).toBe('3c49421660ca9fb6');
+    expect(trialKey(normalizeConfig({ ...config, distill: true }))).not.toBe('3c49421660ca9fb6');
+    expect(trialLabel(normalizeConfig({ ...config, distill: true }))).toMatch(/ kd$/);
+  });
 });

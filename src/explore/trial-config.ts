@@ -29,18 +29,27 @@ export interface TrialConfig {
   fineTuneEpochs: number;
   /** Huffman coding of index and gap streams. */
   huffman: boolean;
+  /** Retrain by distillation from the base model (compress's `distill`) instead of on the labels alone. */
+  distill: boolean;
 }
 
 export type KnobName = keyof TrialConfig;
 
 /** The knobs in the order they are applied and listed. */
 export const KNOBS: readonly KnobName[] = [
-  'width', 'separable', 'factorize', 'filterPrune', 'sparsity', 'bits', 'clusters', 'epochs', 'fineTuneEpochs', 'huffman',
+  'width', 'separable', 'factorize', 'filterPrune', 'sparsity', 'bits', 'clusters', 'epochs', 'fineTuneEpochs', 'huffman', 'distill',
 ];
+
+/**
+ * Knobs added after stores existed: left out of the canonical form at their default, so a config
+ * that does not use one keeps the key it always had (a store from before the knob still resumes).
+ */
+const LATER_KNOBS: Partial<Record<KnobName, unknown>> = { distill: false };
 
 /** What an unset knob means: the base model, unchanged. */
 export const DEFAULT_TRIAL: Readonly<TrialConfig> = {
   width: 1, separable: 'none', factorize: 'none', filterPrune: 0, sparsity: 0, bits: null, clusters: null, epochs: 1, fineTuneEpochs: 1, huffman: true,
+  distill: false,
 };
 
 const LAYER_NAME = /^[A-Za-z0-9_.\-/]+$/;
@@ -138,6 +147,7 @@ export function normalizeKnob<K extends KnobName>(knob: K, value: unknown, field
       case 'fineTuneEpochs':
         return integer(field, value, 0, 100);
       case 'huffman':
+      case 'distill':
         if (typeof value !== 'boolean') fail(field, 'must be true or false', value);
         return value;
       default:
@@ -174,9 +184,12 @@ export function configConflict(c: TrialConfig): string | undefined {
   return undefined;
 }
 
-/** Canonical JSON: keys in KNOBS order, maps sorted, so equal configs serialize equally. */
+/**
+ * Canonical JSON: keys in KNOBS order, maps sorted, so equal configs serialize equally; a later knob
+ * at its default is left out (LATER_KNOBS).
+ */
 export function canonicalConfig(c: TrialConfig): string {
-  return JSON.stringify(KNOBS.map((k) => [k, c[k]]));
+  return JSON.stringify(KNOBS.filter((k) => !(k in LATER_KNOBS) || c[k] !== LATER_KNOBS[k]).map((k) => [k, c[k]]));
 }
 
 /** Whether a config changes the network's structure (so `compress` alone cannot reproduce it). */
@@ -215,6 +228,7 @@ export function trialLabel(c: TrialConfig): string {
   if (hasAny(c.sparsity)) parts.push(`s${fractionsLabel(c.sparsity)}`);
   if (c.bits !== null) parts.push(`${c.bits}b`);
   if (c.clusters !== null) parts.push(`k${clustersLabel(c.clusters)}`);
+  if (c.distill) parts.push('kd');
   return parts.length > 0 ? parts.join(' ') : 'base';
 }
 

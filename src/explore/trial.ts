@@ -67,6 +67,7 @@ export function compressOptionsFor(config: TrialConfig, seed: number): CompressO
     clusters: config.clusters === null ? null : parseClusterSpec(config.clusters),
     bits: config.bits,
     huffman: config.huffman,
+    ...(config.distill ? { distill: true } : {}),
     float16Biases: true,
     pruneEpochs: config.epochs,
     fineTuneEpochs: config.fineTuneEpochs,

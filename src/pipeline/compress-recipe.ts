@@ -22,6 +22,13 @@ export interface CompressOptions {
   huffman: boolean;
   /** Store biases as float16 (rounded in the model first, so the file stays lossless). */
   float16Biases: boolean;
+  /**
+   * Retrain by distillation from the input model (Hinton et al.: its softened outputs at T = 4 carry
+   * 70% of the loss, the labels 30%) instead of on the labels alone, in every retraining stage. The
+   * dense model knows more than the 8,000 labels say; the pruned student copying it loses less on
+   * small training sets. Default false.
+   */
+  distill?: boolean;
   /** Retraining epochs after pruning, and fine-tuning epochs after clustering/quantization. */
   pruneEpochs: number;
   fineTuneEpochs: number;
@@ -73,7 +80,7 @@ export function describeRecipe(options: CompressOptions, dataFree = false): stri
   else if (options.bits) stages.push(`quantize to ${options.bits} bits (${dataFree || options.fineTuneEpochs === 0 ? 'post-training' : epochs(options.fineTuneEpochs, 'quantization-aware training')})`);
   else stages.push('float32 weights');
   stages.push(options.huffman ? 'Huffman' : 'fixed-width codes');
-  return stages.join(' → ');
+  return stages.join(' → ') + (options.distill && !dataFree ? '; every retraining distilled from the input model' : '');
 }
 
 

@@ -9,6 +9,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/split.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { trainModel } from '../training/train.js';
+import { distillationLoss, outputsProbabilities, type LossFn } from '../training/losses.js';
+import { DISTILL_DEFAULTS } from '../restructure/distill-defaults.js';
 import { pruneAndRetrain, removePrunedFilters, type RemovedFilters } from '../pruning/index.js';
 import { clusterWeights, stripClustering } from '../clustering/index.js';
 import { quantizeAware, quantizeWeights, stripQuantization } from '../quantization/index.js';
@@ -41,6 +43,10 @@ export interface CompressResult {
 
 type Data = { train: Split; test: Split };
 
+/** Distillation while retraining: restructure's temperature and soft-target weight. */
+const DISTILL_TEMPERATURE = DISTILL_DEFAULTS.temperature;
+const DISTILL_ALPHA = DISTILL_DEFAULTS.alpha;
+
 const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
 
 /**
@@ -58,6 +64,9 @@ export async function compress(model: tfl.LayersModel, options: CompressOptions,
   checkFractions(options.removeFilters ?? null, 'removeFilters', 0.99);
   const notes: string[] = [];
   const original = await modelWeightValues(model);
+  // The input is the teacher: it is not modified, and its outputs on each (shifted) batch are the targets.
+  const loss = options.distill && data ? distillationLoss(model, DISTILL_TEMPERATURE, DISTILL_ALPHA, outputsProbabilities(model)) : undefined;
+  const withLoss = loss ? { loss } : {};
   const testAccuracyBefore = data ? evaluateAccuracy(model, data.test) : null;
   let current = cloneModel(model);
   // The input's zeros are kept whatever the recipe: pruning starts from them, retraining may not
@@ -66,7 +75,7 @@ export async function compress(model: tfl.LayersModel, options: CompressOptions,
 
   const removeFilters = options.removeFilters ?? null;
   if (removeFilters !== null && anyFraction(removeFilters)) {
-    const smaller = await removeFiltersStage(current, removeFilters, options, data, inputZeros, notes);
+    const smaller = await removeFiltersStage(current, removeFilters, options, data, inputZeros, notes, loss);
     current.dispose();
     current = smaller;
     // The kept channels carry the input's zeros (set back before removal), now in smaller kernels.
@@ -74,7 +83,7 @@ export async function compress(model: tfl.LayersModel, options: CompressOptions,
   }
   const sparsity = options.prune;
   if (sparsity !== null && anyFraction(sparsity)) {
-    const pruned = await pruneStage(current, sparsity, options, data, notes);
+    const pruned = await pruneStage(current, sparsity, options, data, notes, loss);
     if (pruned !== current) {
       current.dispose();
       current = pruned;
@@ -92,7 +101,7 @@ export async function compress(model: tfl.LayersModel, options: CompressOptions,
     const clustered = await clusterWeights(current, { clusters: options.clusters, preserveSparsity: true, seed: options.seed });
     if (data && options.fineTuneEpochs > 0) {
       trainModel(clustered, data.train, {
-        epochs: options.fineTuneEpochs, learningRate: 1e-4, seed: options.seed, progress: options.progress, label: 'cluster',
+        epochs: options.fineTuneEpochs, learningRate: 1e-4, seed: options.seed, progress: options.progress, label: 'cluster', ...withLoss,
       });
     } else if (!data) notes.push('data-free: k-means centroids are not fine-tuned');
     const stripped = await stripClustering(clustered);
@@ -106,7 +115,7 @@ export async function compress(model: tfl.LayersModel, options: CompressOptions,
     if (data && options.fineTuneEpochs > 0) {
       const aware = await quantizeAware(current, { bits: options.bits, preserveSparsity: true });
       trainModel(aware, data.train, {
-        epochs: options.fineTuneEpochs, learningRate: 1e-4, seed: options.seed, progress: options.progress, label: 'qat',
+        epochs: options.fineTuneEpochs, learningRate: 1e-4, seed: options.seed, progress: options.progress, label: 'qat', ...withLoss,
       });
       quantized = await stripQuantization(aware);
       aware.dispose();
@@ -135,11 +144,13 @@ export async function compress(model: tfl.LayersModel, options: CompressOptions,
 /** Remove filters/units (L1): gradually with retraining, or at once without data. */
 async function removeFiltersStage(
   current: tfl.LayersModel, fractions: LayerFractions, options: CompressOptions, data: Data | null, inputZeros: ZeroPattern, notes: string[],
+  loss: LossFn | undefined,
 ): Promise<tfl.LayersModel> {
   let smaller: { model: tfl.LayersModel; removed: RemovedFilters[] };
   if (data) {
     const result = await pruneAndRetrain(current, { train: data.train }, {
       sparsity: fractions, granularity: 'filters', epochs: options.pruneEpochs, seed: options.seed, progress: options.progress, label: 'filters',
+      ...(loss ? { loss } : {}),
     });
     if (inputZeros.size > 0) {
       // Set the input's zeros back while the shapes still match, then remove the channels.
@@ -166,7 +177,7 @@ async function removeFiltersStage(
  * zeros already there. Returns `current` itself when nothing was pruned (or pruned in place).
  */
 async function pruneStage(
-  current: tfl.LayersModel, sparsity: LayerFractions, options: CompressOptions, data: Data | null, notes: string[],
+  current: tfl.LayersModel, sparsity: LayerFractions, options: CompressOptions, data: Data | null, notes: string[], loss: LossFn | undefined,
 ): Promise<tfl.LayersModel> {
   // (A model pruned to exactly p reads back as p up to the rounding of one weight count.)
   const slack = 1e-3;
@@ -203,7 +214,7 @@ async function pruneStage(
   }
   const result = await pruneAndRetrain(current, { train: data.train }, {
     sparsity: targets, global: typeof targets === 'number', epochs: options.pruneEpochs, seed: options.seed, progress: options.progress, label: 'prune',
-    initialSparsity,
+    initialSparsity, ...(loss ? { loss } : {}),
   });
   return result.model;
 }

@@ -15,6 +15,7 @@ import type { Split } from '../data/split.js';
 import { evaluateAccuracy } from '../training/evaluate.js';
 import { summarize } from '../analysis/describe.js';
 import { trainModel, validateTrainOptions, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from '../training/train.js';
+import type { LossFn } from '../training/losses.js';
 import { PruningConfig, parseGranularity, formatGranularity, type Granularity } from './config.js';
 import { prune, pruningState, stripPruning, type SkippedLayer } from './prune.js';
 import type { SparsityReport } from './report.js';
@@ -42,6 +43,8 @@ export interface PruneRetrainOptions {
   updatesPerEpoch?: number;
   /** Random training-image shifts of up to this many pixels (0 = none); default 1. */
   maxShift?: number;
+  /** The training loss (e.g. distillation from the dense model); default cross-entropy on the labels. */
+  loss?: LossFn;
   /**
    * Sparsity the input already has (its zeros). The polynomial schedule starts there, so the
    * masks keep the input's zeros from the first step on instead of letting them grow back.
@@ -88,6 +91,7 @@ export function pruneRecipe(options: PruneRetrainOptions, trainCount: number): P
   const train: TrainOptions = {
     epochs, batchSize, learningRate, schedule: 'cosine', seed: options.seed ?? TRAIN_DEFAULTS.seed,
     augment: { maxShift }, progress: options.progress, label: options.label ?? 'prune',
+    ...(options.loss ? { loss: options.loss } : {}),
   };
   validateTrainOptions(train);
   const ramp = options.rampFraction ?? PRUNE_DEFAULTS.rampFraction;
