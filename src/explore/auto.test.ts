@@ -108,12 +108,19 @@ describe('auto strategy', () => {
     expect(strategy.summary?.()).toMatch(/^auto: /);
   });
 
-  it('the first round tries the tolerance at the budget (and the next one up), not far above it; distill carries into every config', async () => {
+  it('the bracket starts at the budget (and the next rung up) and climbs rung by rung while trials pass; distill carries into every config', async () => {
     expect(TOLERANCES[firstTolerance(0.2)]).toBe(0.1);
     expect(TOLERANCES[firstTolerance(1)]).toBe(1);
     expect(TOLERANCES[firstTolerance(0.01)]).toBe(TOLERANCES[0]);
     const first = await autoStrategy({ profile, baselineAccuracy: 0.98, maxDrop: 0.2, trials: 10, ...epochs, distill: true }).next(new Map(), 2);
     expect(first.map(trialKey)).toEqual([0.1, 0.25].map((t) => trialKey(configOf(allocate(profile, t), { ...epochs, distill: true }))));
     expect(first.every((c) => c.distill)).toBe(true);
+    // Both within budget: climb the next two rungs, not the middle of the ladder.
+    const passed = new Map(first.map((c) => {
+      const r = fakeTrial(c);
+      return [r.key, { ...r, metrics: { ...r.metrics!, testAccuracy: 0.99 } }] as const;
+    }));
+    const second = await autoStrategy({ profile, baselineAccuracy: 0.98, maxDrop: 0.2, trials: 10, ...epochs, distill: true }).next(passed, 2);
+    expect(second.map(trialKey)).toEqual([0.5, 1].map((t) => trialKey(configOf(allocate(profile, t), { ...epochs, distill: true }))));
   });
 });

@@ -6,7 +6,8 @@
  * 1. Bracket. One tolerance τ (points of accuracy a layer may lose alone, before retraining) turns
  *    the sensitivity profile into a per-layer allocation: each layer takes the most aggressive
  *    setting whose one-shot loss stays under τ (filters under τ/2, clustering under τ/4 — they
- *    recover less in retraining). τ is bisected on a ladder: a trial within budget raises it.
+ *    recover less in retraining). τ starts at the budget and climbs the ladder one rung at a time
+ *    while trials stay within budget; once a rung fails, it is bisected between the two.
  * 2. Refine (NetAdapt). From the smallest trial within budget so far, each move pushes one layer
  *    one step further (sparsity, filters or clusters); the moves with the largest estimated saving
  *    run next (as many as run at once). The smallest result within budget becomes the new start.
@@ -194,7 +195,10 @@ export function autoStrategy(options: AutoOptions): Strategy {
         if (r && !within(r) && i > lo) hi = Math.min(hi, i);
       });
       if (hi - lo > 1) {
-        const start = lo < 0 && hi === ladder.length ? firstTolerance(options.maxDrop) : Math.floor((lo + hi) / 2);
+        // Nothing tried: start at the budget. Nothing rejected above an accepted rung yet: climb to
+        // the next rung (galloping) rather than jump to the middle of the ladder, whose far rungs lose
+        // whole points. Otherwise bisect between the accepted and the rejected rung.
+        const start = lo < 0 && hi === ladder.length ? firstTolerance(options.maxDrop) : hi === ladder.length ? lo + 1 : Math.floor((lo + hi) / 2);
         const picks = new Set<number>([start]);
         for (let step = 1; picks.size < room && step < ladder.length; step++) {
           for (const i of [start + step, start - step]) if (i > lo && i < hi && picks.size < room && !results[i]) picks.add(i);
