@@ -401,10 +401,10 @@ RESULT_SECTIONS.push(
   {
     name: 'explore-auto-lenet5',
     title: 'Smallest LeNet-5 within 0.2 points: explore --strategy auto (issue 15)',
-    intro: 'As above, with 6 epochs of retraining per removal/pruning stage and 2 of centroid fine-tuning per trial, every retraining distilled from the dense model (`distill` in the space: its outputs at T = 4 weigh 0.7, the labels 0.3), and the tolerance bracket starting at the budget (LeNet-5 trials take 10–25 minutes each on the shared machine). Without distillation (docs/spaces/auto-6-2.json, 9 trials, starting at τ = 4) the best was 163.8× at −0.35 points and no trial came within 0.2. Target ≥ 100× (goal 160×) within 0.2 points of 98.70%. Resumable: the command continues a stopped search.',
+    intro: 'As above, with 6 epochs of retraining per removal/pruning stage and 2 of centroid fine-tuning per trial, every retraining distilled from the dense model (`distill` in the space: its outputs at T = 4 weigh 0.7, the labels 0.3), and the tolerance bracket starting at the budget (LeNet-5 trials took 8–18 minutes each on the shared machine). Without distillation (docs/spaces/auto-6-2.json, 9 trials, starting at τ = 4) the best was 163.8× at −0.35 points and no trial came within 0.2. Target ≥ 100× (goal 160×) within 0.2 points of 98.70%. Resumable: the command continues a stopped search.',
     columns: autoColumns,
     rows: [
-      { label: 'LeNet-5 (6 + 2 epochs per trial, distilled)', command: 'smallnets explore out/lenet5 --strategy auto --space docs/spaces/auto-6-2-kd.json --max-drop 0.2 --trials 6 --workers 2 --out out/auto-lenet5-kd --json' },
+      { label: 'LeNet-5 (6 + 2 epochs per trial, distilled)', command: 'smallnets explore out/lenet5 --strategy auto --space docs/spaces/auto-6-2-kd.json --max-drop 0.2 --trials 12 --workers 2 --out out/auto-lenet5-kd --json' },
     ],
   },
   {
