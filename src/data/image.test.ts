@@ -88,7 +88,8 @@ describe('bad images are refused with one line', () => {
     for (const [name, bytes] of [['bomb.png', png], ['bomb.jpg', jpg]] as const) {
       const start = performance.now();
       expect(() => decodeImage(bytes, { name })).toThrow(new RegExp(`^${name.replace('.', '\\.')} claims 7000×7000 pixels but holds only \\d+ bytes of image data \\(truncated, or a decompression bomb\\)$`));
-      expect(performance.now() - start).toBeLessThan(50);
+      // The message proves the header check refused it; the clock only guards against a decode (seconds), with room for a busy machine.
+      expect(performance.now() - start).toBeLessThan(1000);
     }
   });
 
