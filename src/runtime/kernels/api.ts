@@ -76,6 +76,16 @@ export interface Kernels {
     outH: number, outW: number, m0: number, k: number, counts: number, rows: number, values: number, n: number,
     bias: number, out: number, ldc: number, lo: number, hi: number, scratch: number,
   ): void;
+  /**
+   * A dense convolution over output rows m0 … m0+count−1: out[count×n] (row stride ldc) = clamp(im2col(x)·B + bias),
+   * B in dense panels over k = kh·kw·c, without writing the im2col matrix (the wasm kernel reads the image in its
+   * register tile). `scratch` holds count × k floats (the JS fallback composes im2col and gemm there).
+   */
+  convDense(
+    x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, padT: number, padL: number,
+    outH: number, outW: number, m0: number, count: number, b: number, n: number, bias: number, out: number, ldc: number,
+    lo: number, hi: number, scratch: number,
+  ): void;
   /** Rows m0 … m0+count−1 of the im2col matrix of NHWC `x` into dst [count × kh·kw·c]; padding reads 0. */
   im2col(
     x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
@@ -111,5 +121,5 @@ export interface Kernels {
 /** Every kernel name, in the order the wasm module exports them (checked when it is instantiated). */
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'gemm', 'gemmCodebook', 'gemmQ8', 'gemmI8', 'spmm', 'spmmConv', 'im2col', 'depthwise', 'pool', 'globalPool', 'add',
-  'channelAffine', 'clamp', 'softmax', 'copyRows', 'zeroPad',
+  'channelAffine', 'clamp', 'softmax', 'copyRows', 'zeroPad', 'convDense',
 ];

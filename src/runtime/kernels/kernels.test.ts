@@ -186,6 +186,34 @@ describe('spmmConv (im2col fused into the sparse tile)', () => {
   }
 });
 
+describe('convDense (dense conv reading the image in the GEMM tile)', () => {
+  // [batch, h, w, c, kernel, stride, padT, padL, n]: MobileNet's first conv (3x3/2 over 3 channels, one panel,
+  // TF 'same' with padding only at the bottom/right), padding on every side with two panels and a column tail,
+  // a valid 5x5 over one channel (LeNet), odd widths whose rows mix 4-pixel tiles, single interior pixels and
+  // border pixels; rows start mid-image and cross images.
+  for (const [batch, h, w, c, kk, s, padT, padL, outH, outW, n] of [
+    [1, 16, 16, 3, 3, 2, 0, 0, 8, 8, 8], [2, 7, 11, 5, 3, 1, 1, 1, 7, 11, 13], [2, 12, 12, 1, 5, 1, 0, 0, 8, 8, 6], [2, 9, 10, 4, 3, 2, 1, 1, 5, 5, 16],
+  ] as const) {
+    it(`x=[${batch},${h},${w},${c}] ${kk}x${kk} stride ${s} pad ${padT},${padL} n=${n}`, () => {
+      const k = kk * kk * c;
+      const total = batch * outH * outW;
+      const m0 = 3, count = total - 5;
+      const x = seededValues(batch * h * w * c, 50);
+      const wts = seededValues(k * n, 51);
+      const bias = seededValues(n, 52);
+      const L = new Layout();
+      const px = L.put(x), pw = L.put(packPanels(wts, k, n)), pb = L.put(bias);
+      const pcol = L.space(count * k), py = L.space(count * n), scratch = L.space(count * k);
+      const out = both(L, (K) => K.convDense(px, h, w, c, kk, kk, s, s, padT, padL, outH, outW, m0, count, pw, n, pb, py, n, 0, 6, scratch), py, count * n);
+      const cols = both(L, (K) => K.im2col(px, h, w, c, kk, kk, s, s, padT, padL, outH, outW, m0, count, pcol), pcol, count * k).js;
+      const expected = naiveGemm(cols, wts, count, k, n, bias, null, 0, 6);
+      expect(expected.some((v) => v > 0 && v < 6)).toBe(true);
+      expect(maxRelativeError(out.js, expected)).toBeLessThan(1e-5);
+      expect(maxRelativeError(out.wasm, expected)).toBeLessThan(1e-5);
+    });
+  }
+});
+
 describe('conv, pool and elementwise kernels (wasm = js)', () => {
   const close = (o: { js: Float32Array; wasm: Float32Array }) => {
     expect(o.js.some((v) => v !== 0)).toBe(true);

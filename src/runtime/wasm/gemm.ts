@@ -8,14 +8,14 @@ import { madd } from './madd';
 
 const PANEL: i32 = 8;
 
-@inline function epilogue(acc: v128, bias: v128, scale: v128, lo: v128, hi: v128, scaled: bool): v128 {
+@inline export function epilogue(acc: v128, bias: v128, scale: v128, lo: v128, hi: v128, scaled: bool): v128 {
   // Dense and sparse weights have any BatchNormalization scale folded in: no multiply by 1 for them.
   const v = scaled ? madd(acc, scale, bias) : f32x4.add(acc, bias);
   return f32x4.min(f32x4.max(v, lo), hi);
 }
 
 /** Store the first `cols` (1..8) lanes of v0|v1 at p. */
-@inline function storeCols(p: usize, v0: v128, v1: v128, cols: i32): void {
+@inline export function storeCols(p: usize, v0: v128, v1: v128, cols: i32): void {
   if (cols == 8) {
     v128.store(p, v0);
     v128.store(p, v1, 16);

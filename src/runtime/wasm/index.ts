@@ -6,3 +6,4 @@ export { spmm, spmmConv } from './sparse';
 export { im2col, depthwise } from './conv';
 export { pool, globalPool } from './pool';
 export { add, channelAffine, clamp, softmax, copyRows, zeroPad } from './elementwise';
+export { convDense } from './conv-direct';
