@@ -226,7 +226,9 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
   });
   // w=17 gives interior runs of four pixels (the blocked path) as well as border pixels; w=10 single interior
   // pixels after a run of four (the 3-wide kernels), w=3 a row whose only interior pixel is the middle one.
-  for (const [c, mult, s, w] of [[13, 1, 1, 8], [16, 1, 2, 8], [5, 2, 2, 8], [8, 1, 1, 17], [12, 1, 2, 17], [12, 1, 1, 10], [4, 1, 1, 3]] as const) {
+  // Rows with all three kernel rows inside run depthwise-row.ts: stride 1 in fours plus 1-3 pixels left over,
+  // stride 2 in pairs plus one (w=11: 4 interior pixels, w=17: 7), w=2 at stride 2 no interior pixel at all.
+  for (const [c, mult, s, w] of [[13, 1, 1, 8], [16, 1, 2, 8], [5, 2, 2, 8], [8, 1, 1, 17], [12, 1, 2, 17], [12, 1, 1, 10], [4, 1, 1, 3], [20, 1, 2, 11], [4, 1, 1, 6], [8, 1, 2, 2]] as const) {
     it(`depthwise x=[2,9,${w},${c}] k=3x3 s=${s} mult=${mult} same padding, bias, relu6`, () => {
       const [h, kh, kw] = [9, 3, 3];
       const outH = Math.ceil(h / s), outW = Math.ceil(w / s);

@@ -1,6 +1,7 @@
 // AssemblyScript. im2col tiles for the GEMM path, and depthwise convolution NHWC with channels in f32x4 lanes.
 
 import { madd } from './madd';
+import { depthwise3x3Row } from './depthwise-row';
 
 export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
                        outH: i32, outW: i32, m0: i32, count: i32, dst: usize): void {
@@ -85,8 +86,19 @@ function depthwise1(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i
     for (let oy = 0; oy < outH; oy++) {
       const iy0 = oy * sh - padT;
       const ky0 = max(0, -iy0), ky1 = min(kh, h - iy0);
+      // 3×3 rows with all three kernel rows inside the image: the pixels whose windows are inside the row
+      // [oxA, oxB) in one call (depthwise-row.ts); the border pixels below.
+      const rowKernel = kh == 3 && kw == 3 && (c & 3) == 0 && ky0 == 0 && ky1 == 3 && w + padL >= 3;
+      const oxA = (padL + sw - 1) / sw;
+      const oxB = min(outW, (w - 3 + padL) / sw + 1);
       for (let ox = 0; ox < outW; ox++) {
         const ix0 = ox * sw - padL;
+        if (rowKernel && ox == oxA && oxB > oxA) {
+          depthwise3x3Row(image + <usize>iy0 * <usize>w * cBytes + <usize>ix0 * cBytes, <usize>w * cBytes, c, sw, oxB - oxA, weights, bias, out, vlo, vhi);
+          out += <usize>(oxB - oxA) * cBytes;
+          ox = oxB - 1;
+          continue;
+        }
         // 3-wide kernels (MobileNets): taps unrolled, four pixels (or one) whose windows lie inside the row.
         if (kw == 3 && (c & 3) == 0 && ix0 >= 0 && ix0 + 3 <= w) {
           if (ox + 4 <= outW && ix0 + 3 * sw + 3 <= w) {
@@ -106,51 +118,61 @@ function depthwise1(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i
           ox += 3;
           continue;
         }
-        const kx0 = max(0, -ix0), kx1 = min(kw, w - ix0);
-        let ch = 0;
-        // Eight channels at a time: two independent accumulators hide the add latency.
-        for (; ch + 8 <= c4; ch += 8) {
-          const off = <usize>ch << 2;
-          let acc0 = bias != 0 ? v128.load(bias + off) : f32x4.splat(0);
-          let acc1 = bias != 0 ? v128.load(bias + off, 16) : f32x4.splat(0);
-          for (let ky = ky0; ky < ky1; ky++) {
-            const row = image + (<usize>(iy0 + ky) * <usize>w) * cBytes + off;
-            const wrow = weights + <usize>(ky * kw) * cBytes + off;
-            for (let kx = kx0; kx < kx1; kx++) {
-              const p = row + <usize>(ix0 + kx) * cBytes;
-              const q = wrow + <usize>kx * cBytes;
-              acc0 = madd(v128.load(p), v128.load(q), acc0);
-              acc1 = madd(v128.load(p, 16), v128.load(q, 16), acc1);
-            }
-          }
-          v128.store(out + off, clampv(acc0, vlo, vhi));
-          v128.store(out + off, clampv(acc1, vlo, vhi), 16);
-        }
-        for (; ch < c4; ch += 4) {
-          const off = <usize>ch << 2;
-          let acc = bias != 0 ? v128.load(bias + off) : f32x4.splat(0);
-          for (let ky = ky0; ky < ky1; ky++) {
-            const row = image + (<usize>(iy0 + ky) * <usize>w) * cBytes + off;
-            const wrow = weights + <usize>(ky * kw) * cBytes + off;
-            for (let kx = kx0; kx < kx1; kx++) {
-              acc = madd(v128.load(row + <usize>(ix0 + kx) * cBytes), v128.load(wrow + <usize>kx * cBytes), acc);
-            }
-          }
-          v128.store(out + off, clampv(acc, vlo, vhi));
-        }
-        for (; ch < c; ch++) {
-          const off = <usize>ch << 2;
-          let acc: f32 = bias != 0 ? load<f32>(bias + off) : 0;
-          for (let ky = ky0; ky < ky1; ky++) {
-            for (let kx = kx0; kx < kx1; kx++) {
-              acc += load<f32>(image + (<usize>(iy0 + ky) * <usize>w + <usize>(ix0 + kx)) * cBytes + off) * load<f32>(weights + <usize>(ky * kw + kx) * cBytes + off);
-            }
-          }
-          store<f32>(out + off, min(max(acc, lo), hi));
-        }
+        depthwisePixel(image, w, c, kh, kw, iy0, ix0, ky0, ky1, weights, bias, out, lo, hi);
         out += cBytes;
       }
     }
+  }
+}
+
+
+/** One output pixel, any kernel, window rows [ky0, ky1) inside the image, columns clipped here. */
+function depthwisePixel(image: usize, w: i32, c: i32, kh: i32, kw: i32, iy0: i32, ix0: i32, ky0: i32, ky1: i32,
+                        weights: usize, bias: usize, out: usize, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const cBytes = <usize>c << 2;
+  const c4 = c & ~3;
+  const kx0 = max(0, -ix0), kx1 = min(kw, w - ix0);
+  let ch = 0;
+  // Eight channels at a time: two independent accumulators hide the add latency.
+  for (; ch + 8 <= c4; ch += 8) {
+    const off = <usize>ch << 2;
+    let acc0 = bias != 0 ? v128.load(bias + off) : f32x4.splat(0);
+    let acc1 = bias != 0 ? v128.load(bias + off, 16) : f32x4.splat(0);
+    for (let ky = ky0; ky < ky1; ky++) {
+      const row = image + (<usize>(iy0 + ky) * <usize>w) * cBytes + off;
+      const wrow = weights + <usize>(ky * kw) * cBytes + off;
+      for (let kx = kx0; kx < kx1; kx++) {
+        const p = row + <usize>(ix0 + kx) * cBytes;
+        const q = wrow + <usize>kx * cBytes;
+        acc0 = madd(v128.load(p), v128.load(q), acc0);
+        acc1 = madd(v128.load(p, 16), v128.load(q, 16), acc1);
+      }
+    }
+    v128.store(out + off, clampv(acc0, vlo, vhi));
+    v128.store(out + off, clampv(acc1, vlo, vhi), 16);
+  }
+  for (; ch < c4; ch += 4) {
+    const off = <usize>ch << 2;
+    let acc = bias != 0 ? v128.load(bias + off) : f32x4.splat(0);
+    for (let ky = ky0; ky < ky1; ky++) {
+      const row = image + (<usize>(iy0 + ky) * <usize>w) * cBytes + off;
+      const wrow = weights + <usize>(ky * kw) * cBytes + off;
+      for (let kx = kx0; kx < kx1; kx++) {
+        acc = madd(v128.load(row + <usize>(ix0 + kx) * cBytes), v128.load(wrow + <usize>kx * cBytes), acc);
+      }
+    }
+    v128.store(out + off, clampv(acc, vlo, vhi));
+  }
+  for (; ch < c; ch++) {
+    const off = <usize>ch << 2;
+    let acc: f32 = bias != 0 ? load<f32>(bias + off) : 0;
+    for (let ky = ky0; ky < ky1; ky++) {
+      for (let kx = kx0; kx < kx1; kx++) {
+        acc += load<f32>(image + (<usize>(iy0 + ky) * <usize>w + <usize>(ix0 + kx)) * cBytes + off) * load<f32>(weights + <usize>(ky * kw + kx) * cBytes + off);
+      }
+    }
+    store<f32>(out + off, min(max(acc, lo), hi));
   }
 }
 
