@@ -71,7 +71,7 @@ export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i
 }
 
 @inline function clampv(v: v128, lo: v128, hi: v128): v128 {
-  return f32x4.min(f32x4.max(v, lo), hi);
+  return f32x4.pmin(f32x4.pmax(v, lo), hi);
 }
 
 /** Multiplier 1: every output channel reads its own input channel, four channels per f32x4. */
@@ -296,10 +296,10 @@ function depthwise4px(row0: usize, w: i32, c: i32, kw: i32, sw: i32, iy0: i32, k
         q += cBytes;
       }
     }
-    v128.store(out + off, f32x4.min(f32x4.max(a0, vlo), vhi));
-    v128.store(out + cBytes + off, f32x4.min(f32x4.max(a1, vlo), vhi));
-    v128.store(out + 2 * cBytes + off, f32x4.min(f32x4.max(a2, vlo), vhi));
-    v128.store(out + 3 * cBytes + off, f32x4.min(f32x4.max(a3, vlo), vhi));
+    v128.store(out + off, f32x4.pmin(f32x4.pmax(a0, vlo), vhi));
+    v128.store(out + cBytes + off, f32x4.pmin(f32x4.pmax(a1, vlo), vhi));
+    v128.store(out + 2 * cBytes + off, f32x4.pmin(f32x4.pmax(a2, vlo), vhi));
+    v128.store(out + 3 * cBytes + off, f32x4.pmin(f32x4.pmax(a3, vlo), vhi));
   }
 }
 

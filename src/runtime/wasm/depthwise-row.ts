@@ -7,7 +7,7 @@
 import { madd } from './madd';
 
 @inline function clampv(v: v128, lo: v128, hi: v128): v128 {
-  return f32x4.min(f32x4.max(v, lo), hi);
+  return f32x4.pmin(f32x4.pmax(v, lo), hi);
 }
 
 /**

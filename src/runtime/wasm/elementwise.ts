@@ -1,7 +1,7 @@
 // AssemblyScript. Elementwise kernels (f32x4 bodies, scalar tails), softmax, row copies and zero padding.
 
 @inline function clampv(v: v128, lo: v128, hi: v128): v128 {
-  return f32x4.min(f32x4.max(v, lo), hi);
+  return f32x4.pmin(f32x4.pmax(v, lo), hi);
 }
 
 export function add(a: usize, b: usize, n: i32, y: usize, lo: f32, hi: f32): void {

@@ -42,7 +42,7 @@ function quantizeRows(a: usize, lda: i32, i0: i32, rows: i32, k: i32, k8: i32, q
 }
 
 @inline function finish(acc: v128, rowScale: f32, colScale: v128, bias: v128, lo: v128, hi: v128): v128 {
-  return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(acc, f32x4.mul(f32x4.splat(rowScale), colScale)), bias), lo), hi);
+  return f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(acc, f32x4.mul(f32x4.splat(rowScale), colScale)), bias), lo), hi);
 }
 
 @inline function storeCols(p: usize, v: v128, cols: i32): void {

@@ -11,7 +11,7 @@ const PANEL: i32 = 8;
 @inline export function epilogue(acc: v128, bias: v128, scale: v128, lo: v128, hi: v128, scaled: bool): v128 {
   // Dense and sparse weights have any BatchNormalization scale folded in: no multiply by 1 for them.
   const v = scaled ? madd(acc, scale, bias) : f32x4.add(acc, bias);
-  return f32x4.min(f32x4.max(v, lo), hi);
+  return f32x4.pmin(f32x4.pmax(v, lo), hi);
 }
 
 /** Store the first `cols` (1..8) lanes of v0|v1 at p. */
