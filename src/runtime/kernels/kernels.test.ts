@@ -268,6 +268,19 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
     const pp = L.space(2 * 4 * 5 * 7);
     close(both(L, (K) => K.zeroPad(pa, 1, 1, 5, 7, 1, 2, 0, 0, pp), pp, 4 * 5 * 7));
   });
+  it('softmax over 2 rows of 1003 classes (vector lanes and a scalar tail), logits -160..80, a -Infinity and a NaN row', () => {
+    const c = 1003;
+    const x = seededValues(3 * c, 29).map((v) => v * 120 - 40);
+    x[5] = -Infinity;
+    x[2 * c + 7] = Number.NaN;
+    const L = new Layout();
+    const px = L.put(x), py = L.space(3 * c);
+    const out = both(L, (K) => K.softmax(px, 3, c, py), py, 3 * c);
+    expect(maxRelativeError(out.wasm.subarray(0, 2 * c), out.js.subarray(0, 2 * c))).toBeLessThan(1e-5);
+    expect(out.wasm[5]).toBe(0);
+    expect(out.wasm.subarray(2 * c).every(Number.isNaN)).toBe(true);
+    expect(out.js.subarray(2 * c).every(Number.isNaN)).toBe(true);
+  });
 });
 
 describe('gemmI8 (int8 weights, activations quantized per row to 15 bits)', () => {
