@@ -2,16 +2,9 @@
  * Runs a plan's steps for `batch` samples on one kernel set (wasm or JS) over one arena. The same
  * function runs on the main thread and in worker threads; it allocates nothing.
  */
-import { SPMM_CONV_ROWS, im2colTileRows, type Kernels } from './kernels/api.js';
+import { SPMM_CONV_ROWS, im2colTileRows, usesDirectConv, type Kernels } from './kernels/api.js';
 import type { ArenaLayout } from './arena.js';
 import type { Plan, Slot, Step } from './plan.js';
-
-/**
- * Dense convolutions with at most this many output channels read the image in the GEMM tile (convDense) instead of
- * going through an im2col tile: with one or two panels the image is re-read at most twice, and the im2col copy
- * was half of MobileNet's first conv (k = 27, n = 8). Wider outputs keep im2col + the L1-blocked GEMM.
- */
-const DIRECT_CONV_MAX_N = 16;
 
 function matmul(k: Kernels, s: Extract<Step, { kind: 'matmul' }>, a: number, c: number, m: number, scratch: ArenaLayout, base: number): void {
   const lda = s.k;
@@ -63,7 +56,7 @@ export function runPlan(k: Kernels, plan: Plan, layout: ArenaLayout, base: numbe
         const tileRows = im2colTileRows(s.k);
         for (; m0 < total; m0 += tileRows) {
           const count = Math.min(tileRows, total - m0);
-          if (s.form === 'dense' && s.n <= DIRECT_CONV_MAX_N) {
+          if (usesDirectConv(s.form, s.n)) {
             k.convDense(a, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL, g.outH, g.outW, m0, count, s.w, s.n, s.bias, c + 4 * m0 * s.n, s.n, s.lo, s.hi, tile);
             continue;
           }

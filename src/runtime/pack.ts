@@ -113,12 +113,18 @@ function fitsI8(t: SnnTensor): boolean {
  */
 export const I8_MAX_ROWS = 16;
 
+/** Weight matrices with at most this many elements are packed as float32 panels whatever their encoding. */
+export const TINY_WEIGHTS = 4096;
+
 /** The resident form for a kernel tensor used as a K × N matrix over `rows` rows per sample. */
 export function chooseForm(t: SnnTensor, options: FormOptions, shape: { rows: number; k: number; n: number }): WeightForm {
   if (options.kernels === 'dense') return 'dense';
   if (t.positions != null && sparseWins(shape.rows, shape.k, shape.n, t.positions.length)) return 'sparse';
-  if (codebookTable(t) !== null && t.indexes != null) return 'codebook';
   if (options.quantizeActivations === true && shape.rows <= I8_MAX_ROWS && fitsI8(t)) return 'i8';
+  // Tiny matrices (first convolutions, narrow 1×1 convolutions) resident as float32: at most 16 KB, while decoding
+  // codebook or u8 panels on every call costs time and keeps them off the direct convolution.
+  if (shape.k * shape.n <= TINY_WEIGHTS) return 'dense';
+  if (codebookTable(t) !== null && t.indexes != null) return 'codebook';
   if (fitsU8(t)) return 'q8';
   return 'dense';
 }

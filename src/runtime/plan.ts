@@ -4,7 +4,7 @@
  * Planning happens once per model; running a plan allocates nothing.
  */
 import { RuntimeError } from '../errors.js';
-import { PANEL, TILE_ROWS, im2colTileRows } from './kernels/api.js';
+import { PANEL, TILE_ROWS, im2colTileRows, usesDirectConv } from './kernels/api.js';
 import type { ConvGeometry, Op } from './fuse.js';
 import type { Clamp } from './layers.js';
 import { chooseForm, packWeights, packedBytes, panelCount, type FormOptions, type PackedWeights, type WeightForm } from './pack.js';
@@ -146,7 +146,7 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         steps.push({ kind: 'matmul', form, a, c, geometry: op.geometry, rows: op.rows, k: op.k, n: op.n, w, w2, w3, bias, scale, ...clampArgs(op.clamp) });
         const residentBytes = packedBytes(packed) + (op.bias?.byteLength ?? 0) + (form === 'codebook' ? (op.scale?.byteLength ?? 0) : 0);
         const kernelName = packed.form === 'codebook' && packed.panels.length * 2 === panelCount(op.n) * op.k * PANEL ? 'gemm codebook u4' : KERNEL_NAMES[form];
-        layers.push({ name: op.name, kernel: `${kernelName}${op.geometry ? ' (im2col)' : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });
+        layers.push({ name: op.name, kernel: `${kernelName}${op.geometry ? (usesDirectConv(form, op.n) ? ' (direct)' : ' (im2col)') : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });
         continue;
       }
       case 'depthwise': {

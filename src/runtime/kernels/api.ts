@@ -38,6 +38,19 @@ export function im2colTileRows(k: number): number {
   return Math.max(TILE_ROWS, Math.min(4096, Math.floor(IM2COL_TILE_FLOATS / Math.max(k, 1) / 32) * 32));
 }
 
+/**
+ * Dense convolutions with at most this many output channels read the image in the GEMM tile (convDense) instead of
+ * going through an im2col tile: with up to three panels the image is re-read at most three times, while the im2col
+ * copy was half of MobileNet's first conv (k = 27, n = 8) and of LeNet-5's (k = 25, n = 20). Wider outputs keep
+ * im2col + the L1-blocked GEMM.
+ */
+export const DIRECT_CONV_MAX_N = 24;
+
+/** Whether a conv with weights in `form` and `n` output channels runs convDense. */
+export function usesDirectConv(form: string, n: number): boolean {
+  return form === 'dense' && n <= DIRECT_CONV_MAX_N;
+}
+
 export interface Kernels {
   /** C[m×n] = clamp((A·B) ⊙ scale + bias); B in dense panels. */
   gemm(a: number, lda: number, m: number, k: number, b: number, n: number, bias: number, scale: number, c: number, ldc: number, lo: number, hi: number): void;
