@@ -25,6 +25,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one fork per core minus one: a single fork on a 2-core machine. Two forks keep
+    // both cores busy while single-threaded files run (the README test alone is over a minute).
+    maxWorkers: 2,
     execArgv: relaxedSimdFlag,
     // The runtime's .wasm is a build product (dist/runtime); build it when stale so `vitest` alone works.
     globalSetup: ['./vitest.setup.ts'],
