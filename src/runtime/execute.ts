@@ -27,12 +27,29 @@ function matmul(k: Kernels, s: Extract<Step, { kind: 'matmul' }>, a: number, c: 
   }
 }
 
+/** Where a run reads its input and writes its output instead of the arena's slots (byte offsets). */
+export interface PlanIo {
+  input: number;
+  output: number;
+}
+
+/** Byte address of a value: its arena slot, or the caller's input/output address (no closure: runPlan allocates nothing). */
+function valueAddress(plan: Plan, layout: ArenaLayout, base: number, io: PlanIo | undefined, value: number): number {
+  if (io !== undefined) {
+    if (value === plan.input) return io.input;
+    if (value === plan.output) return io.output;
+  }
+  return base + layout.offsets[value]!;
+}
+
 /**
- * Execute every step. `base` is the arena's byte offset in the kernels' memory.
+ * Execute every step. `base` is the arena's byte offset in the kernels' memory; with `io` the model input is
+ * read from, and its output written to, those addresses (a batch chunk in place, no copies; the plan's input
+ * and output must be different values).
  * @example runPlan(kernels, plan, layout, arenaBase, 1);
  */
-export function runPlan(k: Kernels, plan: Plan, layout: ArenaLayout, base: number, batch: number): void {
-  const at = (slot: Slot): number => base + layout.offsets[slot.value]!;
+export function runPlan(k: Kernels, plan: Plan, layout: ArenaLayout, base: number, batch: number, io?: PlanIo): void {
+  const at = (slot: Slot): number => valueAddress(plan, layout, base, io, slot.value);
   for (const s of plan.steps) {
     switch (s.kind) {
       case 'matmul': {
@@ -92,7 +109,7 @@ export function runPlan(k: Kernels, plan: Plan, layout: ArenaLayout, base: numbe
         break;
       case 'copy':
         // A concatenation slice: offset counts channels within each row, not whole-value floats.
-        k.copyRows(at(s.x), batch * s.rows, s.cols, s.srcStride, base + layout.offsets[s.y.value]! + 4 * s.y.offset, s.dstStride);
+        k.copyRows(at(s.x), batch * s.rows, s.cols, s.srcStride, valueAddress(plan, layout, base, io, s.y.value) + 4 * s.y.offset, s.dstStride);
         break;
       case 'zeroPad':
         k.zeroPad(at(s.x), batch, s.h, s.w, s.c, s.pad[0], s.pad[1], s.pad[2], s.pad[3], at(s.y));

@@ -7,6 +7,7 @@ import { layoutArena, type ArenaLayout } from './arena.js';
 import { runPlan } from './execute.js';
 import type { EngineMemory, EngineKind } from './memory.js';
 import { WEIGHT_BASE, type LayerReport, type Plan } from './plan.js';
+import { chunkSamples, runChunks } from './batch-chunks.js';
 import { PARALLEL_MIN_BATCH, type ThreadPool } from './threads.js';
 
 export interface RuntimeDescription {
@@ -56,10 +57,10 @@ export class RuntimeModel {
     return this.plan.outputSize;
   }
 
-  /** Make room for `arenas` arenas of `batch` samples (grows memory only past the largest seen). */
-  reserve(batch: number, arenas = 1): ArenaLayout {
+  /** Make room for `arenas` arenas of `batch` samples and at least `bytes` past the arena base (grows memory only past the largest seen). */
+  reserve(batch: number, arenas = 1, bytes = 0): ArenaLayout {
     if (batch > this.layout.batch) this.layout = layoutArena(this.plan, batch);
-    this.memory.ensure(this.arenaBase + arenas * this.layout.bytes);
+    this.memory.ensure(this.arenaBase + Math.max(arenas * this.layout.bytes, bytes));
     return this.layout;
   }
 
@@ -90,28 +91,24 @@ export class RuntimeModel {
     return mem.f32.slice(outAt, outAt + batch * this.plan.outputSize);
   }
 
-  /** Contiguous chunks of the batch, one per thread, each in its own arena; the main thread runs chunk 0. */
+  /**
+   * The batch staged once after the threads' arenas, then cut into chunks that the caller and the workers take
+   * as they come (batch-chunks.ts); each thread's arena holds one chunk.
+   */
   private runParallel(x: Float32Array, batch: number): Float32Array {
     const pool = this.pool!;
-    const per = Math.ceil(batch / pool.threads);
-    const layout = this.reserve(per, pool.threads);
-    const mem = this.memory;
+    const grain = chunkSamples(this.plan, batch, pool.threads);
+    this.reserve(grain);
     const { inputSize, outputSize } = this.plan;
-    const chunks: Array<{ arena: number; start: number; batch: number }> = [];
-    for (let t = 0, start = 0; start < batch; t++, start += per) {
-      const arena = this.arenaBase + t * layout.bytes;
-      const count = Math.min(per, batch - start);
-      mem.f32.set(x.subarray(start * inputSize, (start + count) * inputSize), (arena + layout.offsets[this.plan.input]!) >> 2);
-      chunks.push({ arena, start, batch: count });
-    }
-    const own = chunks[0]!;
-    pool.run(layout.batch, chunks.slice(1), () => runPlan(mem.kernels, this.plan, layout, own.arena, own.batch));
-    const y = new Float32Array(batch * outputSize);
-    for (const chunk of chunks) {
-      const at = (chunk.arena + layout.offsets[this.plan.output]!) >> 2;
-      y.set(mem.f32.subarray(at, at + chunk.batch * outputSize), chunk.start * outputSize);
-    }
-    return y;
+    const stageIn = this.arenaBase + pool.threads * this.layout.bytes;
+    const stageOut = align64(stageIn + 4 * batch * inputSize);
+    const layout = this.reserve(grain, pool.threads, align64(stageOut + 4 * batch * outputSize) - this.arenaBase);
+    const mem = this.memory;
+    mem.f32.set(x, stageIn >> 2);
+    const arenas = Array.from({ length: pool.threads - 1 }, (_, w) => this.arenaBase + (w + 1) * layout.bytes);
+    const job = { chunks: Math.ceil(batch / grain), grain, total: batch, stageIn, stageOut };
+    pool.run(layout.batch, arenas, job, (control, at) => runChunks(mem.kernels, this.plan, layout, mem.f32, this.arenaBase, control, at));
+    return mem.f32.slice(stageOut >> 2, (stageOut >> 2) + batch * outputSize);
   }
 
   /** Kernel chosen per layer and the bytes the model keeps resident. */

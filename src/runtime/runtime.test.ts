@@ -88,6 +88,17 @@ describe('runtime vs TF.js cpu, smallnets transforms', () => {
 });
 
 describe('threads', () => {
+  it('batch 64 of an MLP on 2 threads equals one thread (32-sample chunks), twice in a row', async () => {
+    const { bytes, input, expected } = await referenceCase(() => lenet300(), 64, 6);
+    const one = await loadRuntimeModel(bytes, { engine: 'wasm' });
+    const two = await loadRuntimeModel(bytes, { engine: 'wasm', threads: 2 });
+    const y = one.predict(input, 64);
+    expect(maxRelativeError(y, expected)).toBeLessThan(1e-4);
+    for (let run = 0; run < 2; run++) expect(two.predict(input, 64)).toEqual(y);
+    one.dispose();
+    two.dispose();
+  });
+
   it('batch 33 on 2 threads equals batch 33 on one (and batch 3 stays on the caller)', async () => {
     const { bytes, input, expected } = await referenceCase(() => lenet5(), 33, 4);
     const one = await loadRuntimeModel(bytes, { engine: 'wasm' });

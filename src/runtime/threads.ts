@@ -1,11 +1,14 @@
 /**
  * Batch parallelism over shared memory (Node worker_threads): the model's weights sit once in a shared
- * WebAssembly.Memory, each thread gets its own activation arena, and a batch is split into contiguous
- * chunks that every thread runs through the whole plan; nothing is copied between threads and there is
- * no per-layer synchronization. The main thread runs chunk 0 and waits on Atomics for the others.
+ * WebAssembly.Memory, each thread gets its own activation arena, and the batch is cut into chunks that
+ * the threads take one by one (src/runtime/batch-chunks.ts) and run through the whole plan; there is no
+ * per-layer synchronization. The caller posts a job, works on it itself, then waits only for workers
+ * that actually started: a worker the OS has not yet scheduled is cancelled (a compare-and-swap on its
+ * claim slot), so a late thread never makes a batch slower than the caller alone.
  * Workers are started only when asked for (threads > 1) and only batches ≥ PARALLEL_MIN_BATCH use them.
  */
 import { RuntimeError } from '../errors.js';
+import { CHUNKS, GRAIN, JOB_SLOTS, NEXT, STAGE_IN, STAGE_OUT, TOTAL } from './batch-chunks.js';
 import type { Plan } from './plan.js';
 
 /** Smaller batches stay on one thread (a thread hand-off costs tens of microseconds). */
@@ -18,8 +21,9 @@ export const GEN = 0;
 export const DONE = 1;
 export const CAPACITY = 2;
 export const ARENA = 3;
-export const BATCH = 4;
 export const FAILED = 5;
+/** The last generation claimed, by the worker (it runs it) or by the caller (it cancels it). */
+export const CLAIM = 6;
 
 export interface WorkerInit {
   module: WebAssembly.Module;
@@ -46,7 +50,7 @@ export class ThreadPool {
 
   static async start(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory, plan: Plan): Promise<ThreadPool> {
     const { Worker } = await import('node:worker_threads');
-    const control = new SharedArrayBuffer(4 * SLOTS * count);
+    const control = new SharedArrayBuffer(4 * (SLOTS * count + JOB_SLOTS));
     const weightless: Plan = { ...plan, weights: [] };
     const workers: NodeWorker[] = [];
     try {
@@ -72,25 +76,38 @@ export class ThreadPool {
     return new ThreadPool(workers, new Int32Array(control));
   }
 
+  /** Index of the job header in `control` (after the workers' slots). */
+  get jobAt(): number {
+    return this.workers.length * SLOTS;
+  }
+
   /**
-   * Run the plan on chunk `i + 1` in each worker (arena bases and batch sizes given), then call `own`
-   * for the caller's chunk, then wait for every worker.
+   * Post a job of `chunks` chunks of `grain` samples (of `total`) staged at byte offsets `stageIn`/`stageOut` to
+   * every worker (worker w's arena at `arenas[w]`, laid out for `capacity` samples), run `own(control, jobAt)` on
+   * the caller, then wait for the workers that claimed the job.
    */
-  run(capacity: number, chunks: Array<{ arena: number; batch: number }>, own: () => void): void {
+  run(capacity: number, arenas: number[], job: { chunks: number; grain: number; total: number; stageIn: number; stageOut: number }, own: (control: Int32Array, at: number) => void): void {
     const c = this.control;
     const gen = ++this.generation;
-    const active = Math.min(this.workers.length, chunks.length);
-    for (let w = 0; w < active; w++) {
+    const at = this.jobAt;
+    c[at + CHUNKS] = job.chunks;
+    c[at + GRAIN] = job.grain;
+    c[at + TOTAL] = job.total;
+    c[at + STAGE_IN] = job.stageIn;
+    c[at + STAGE_OUT] = job.stageOut;
+    Atomics.store(c, at + NEXT, 0);
+    for (let w = 0; w < this.workers.length; w++) {
       const base = w * SLOTS;
       c[base + CAPACITY] = capacity;
-      c[base + ARENA] = chunks[w]!.arena;
-      c[base + BATCH] = chunks[w]!.batch;
+      c[base + ARENA] = arenas[w]!;
       Atomics.store(c, base + GEN, gen);
       Atomics.notify(c, base + GEN);
     }
-    own();
-    for (let w = 0; w < active; w++) {
+    own(c, at);
+    for (let w = 0; w < this.workers.length; w++) {
       const base = w * SLOTS;
+      // Not started yet: cancel it (the caller has taken every chunk) instead of waiting for the OS to run it.
+      if (Atomics.compareExchange(c, base + CLAIM, gen - 1, gen) === gen - 1) continue;
       // A worker that died (not one that threw: it reports FAILED) would never answer: give up after a minute.
       for (let waited = 0; Atomics.load(c, base + DONE) !== gen; waited++) {
         if (waited === 60) throw new RuntimeError(`runtime worker ${w + 1} stopped answering`);

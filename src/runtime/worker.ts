@@ -1,8 +1,8 @@
-/** A runtime worker thread: instantiates the kernels over the shared memory and runs plan chunks on request. */
+/** A runtime worker thread: instantiates the kernels over the shared memory and takes batch chunks when a job is posted. */
 import { workerData, parentPort } from 'node:worker_threads';
 import { layoutArena, type ArenaLayout } from './arena.js';
-import { runPlan } from './execute.js';
-import { ARENA, BATCH, CAPACITY, DONE, FAILED, GEN, SLOTS, type WorkerInit } from './threads.js';
+import { JOB_SLOTS, runChunks } from './batch-chunks.js';
+import { ARENA, CAPACITY, CLAIM, DONE, FAILED, GEN, SLOTS, type WorkerInit } from './threads.js';
 import { instantiateKernels } from './wasm-module.js';
 
 const init = workerData as WorkerInit;
@@ -15,10 +15,13 @@ parentPort!.postMessage('ready');
 for (;;) {
   Atomics.wait(c, base + GEN, seen);
   seen = Atomics.load(c, base + GEN);
+  // The caller cancels a job it finished alone before this worker woke: then there is nothing to do or report.
+  if (Atomics.compareExchange(c, base + CLAIM, seen - 1, seen) !== seen - 1) continue;
   try {
     const capacity = c[base + CAPACITY]!;
     if (layout === null || layout.batch !== capacity) layout = layoutArena(init.plan, capacity);
-    runPlan(kernels, init.plan, layout, c[base + ARENA]!, c[base + BATCH]!);
+    // A fresh view each job: the memory may have grown since the last one.
+    runChunks(kernels, init.plan, layout, new Float32Array(init.memory.buffer), c[base + ARENA]!, c, init.control.byteLength / 4 - JOB_SLOTS);
   } catch {
     c[base + FAILED] = 1;
   }
