@@ -2,7 +2,7 @@
 import { workerData, parentPort } from 'node:worker_threads';
 import { layoutArena, type ArenaLayout } from './arena.js';
 import { JOB_SLOTS, runChunks } from './batch-chunks.js';
-import { ARENA, CAPACITY, CLAIM, DONE, FAILED, GEN, SLOTS, type WorkerInit } from './threads.js';
+import { ARENA, CAPACITY, CLAIM, DONE, FAILED, GEN, SLOTS, SPIN_MS, type WorkerInit } from './threads.js';
 import { instantiateKernels } from './wasm-module.js';
 
 const init = workerData as WorkerInit;
@@ -13,6 +13,9 @@ let layout: ArenaLayout | null = null;
 let seen = 0;
 parentPort!.postMessage('ready');
 for (;;) {
+  // Spin a little before sleeping, so that a batch posted right after the last one starts without a wake-up.
+  const until = performance.now() + SPIN_MS;
+  while (Atomics.load(c, base + GEN) === seen && performance.now() < until);
   Atomics.wait(c, base + GEN, seen);
   seen = Atomics.load(c, base + GEN);
   // The caller cancels a job it finished alone before this worker woke: then there is nothing to do or report.
