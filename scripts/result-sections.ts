@@ -169,12 +169,12 @@ RESULT_SECTIONS.push(
       { header: 'stages (bytes)', value: (r) => ((r['stages'] as Array<{ stage: string; bytes: number }> | undefined) ?? []).map((s) => `${s.stage}: ${s.bytes}`).join('; ') },
     ],
     rows: [
-      { label: 'LeNet-300-100', command: 'smallnets compress --model out/lenet300 --out out/lenet300.snn --force --json' },
-      { label: 'LeNet-5', command: 'smallnets compress --model out/lenet5 --out out/lenet5.snn --force --json' },
-      { label: 'LeNet-300-100, ablation: dense:16', command: 'smallnets compress --model out/lenet300 --prune 0.92 --clusters conv:16,dense:16 --out out/lenet300-dense16.snn --force --json' },
-      { label: 'LeNet-300-100, ablation: dense:4', command: 'smallnets compress --model out/lenet300 --prune 0.92 --clusters conv:16,dense:4 --out out/lenet300-dense4.snn --force --json' },
-      { label: 'LeNet-300-100, ablation: prune 94%', command: 'smallnets compress --model out/lenet300 --prune 0.94 --clusters conv:16,dense:8 --out out/lenet300-prune94.snn --force --json' },
-      { label: 'LeNet-300-100, ablation: no Huffman', command: 'smallnets compress --model out/lenet300 --prune 0.92 --clusters conv:16,dense:8 --no-huffman --out out/lenet300-fixed.snn --force --json' },
+      { label: 'LeNet-300-100', command: 'smallnets compress out/lenet300 --out out/lenet300.snn --force --json' },
+      { label: 'LeNet-5', command: 'smallnets compress out/lenet5 --out out/lenet5.snn --force --json' },
+      { label: 'LeNet-300-100, ablation: dense:16', command: 'smallnets compress out/lenet300 --sparsity 0.92 --clusters conv:16,dense:16 --out out/lenet300-dense16.snn --force --json' },
+      { label: 'LeNet-300-100, ablation: dense:4', command: 'smallnets compress out/lenet300 --sparsity 0.92 --clusters conv:16,dense:4 --out out/lenet300-dense4.snn --force --json' },
+      { label: 'LeNet-300-100, ablation: prune 94%', command: 'smallnets compress out/lenet300 --sparsity 0.94 --clusters conv:16,dense:8 --out out/lenet300-prune94.snn --force --json' },
+      { label: 'LeNet-300-100, ablation: no Huffman', command: 'smallnets compress out/lenet300 --sparsity 0.92 --clusters conv:16,dense:8 --no-huffman --out out/lenet300-fixed.snn --force --json' },
     ],
   },
   {
