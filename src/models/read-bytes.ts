@@ -5,7 +5,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { RuntimeError } from '../errors.js';
-import { concatBytes } from '../format/bytes.js';
+import { fetchBounded, tooLargeError } from '../format/bounded-fetch.js';
 
 /** Whether a model location is an http(s) URL (else a directory or a file path). */
 export function isUrl(location: string): boolean {
@@ -17,10 +17,6 @@ export function readFailure(what: string, location: string, error: unknown): Run
   const code = (error as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : code ?? (error as Error).message;
   return new RuntimeError(`cannot read ${what} ${location}: ${why}`);
-}
-
-function tooLarge(what: string, location: string, bytes: number | string, maxBytes: number): RuntimeError {
-  return new RuntimeError(`${what} ${location} is ${bytes} bytes, more than the ${maxBytes.toLocaleString('en-US')} smallnets reads`);
 }
 
 /** The first `count` bytes of a local file (fewer if it is shorter). */
@@ -61,7 +57,7 @@ export async function fileSize(file: string, what = 'file'): Promise<number> {
 export async function readLocation(location: string, what: string, maxBytes: number): Promise<Uint8Array> {
   if (!isUrl(location)) {
     const size = await fileSize(location, what);
-    if (size > maxBytes) throw tooLarge(what, location, size, maxBytes);
+    if (size > maxBytes) throw tooLargeError(what, location, size, maxBytes, 'smallnets');
     let handle;
     try {
       handle = await open(location, 'r');
@@ -79,31 +75,5 @@ export async function readLocation(location: string, what: string, maxBytes: num
       await handle?.close();
     }
   }
-  let response: Response;
-  try {
-    response = await fetch(location);
-  } catch (error) {
-    throw new RuntimeError(`cannot fetch ${what} ${location}: ${(error as Error).message}`);
-  }
-  if (!response.ok) throw new RuntimeError(`cannot fetch ${what} ${location}: HTTP ${response.status}`);
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge(what, location, declared, maxBytes);
-  }
-  if (!response.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(what, location, `over ${maxBytes}`, maxBytes);
-    }
-    chunks.push(value);
-  }
-  return concatBytes(chunks);
+  return fetchBounded(location, what, maxBytes, 'smallnets');
 }
