@@ -7,16 +7,8 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { concatBytes } from '../format/bytes.js';
 import { crc32 } from '../format/crc32.js';
+import { pngChunk } from './png-chunk.js';
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length) >>> 0);
-  return out;
-}
 
 
 /** A PNG from raw 8-bit samples (`channels` per pixel); colorType 3 needs `palette` (RGB triples). */
@@ -31,10 +23,10 @@ export function rawPng(width: number, height: number, colorType: 0 | 2 | 3 | 4 |
   for (let y = 0; y < height; y++) rows.set(samples.subarray(y * width * channels, (y + 1) * width * channels), y * (width * channels + 1) + 1);
   return concatBytes([
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    ...(palette ? [chunk('PLTE', palette)] : []),
-    chunk('IDAT', new Uint8Array(deflateSync(rows))),
-    chunk('IEND', new Uint8Array()),
+    pngChunk('IHDR', ihdr),
+    ...(palette ? [pngChunk('PLTE', palette)] : []),
+    pngChunk('IDAT', new Uint8Array(deflateSync(rows))),
+    pngChunk('IEND', new Uint8Array()),
   ]);
 }
 
@@ -44,7 +36,7 @@ export function grayPng(width: number, height: number, idat: Uint8Array, interla
   new DataView(ihdr.buffer).setUint32(0, width);
   new DataView(ihdr.buffer).setUint32(4, height);
   ihdr.set([8, 0, 0, 0, interlace], 8);
-  return concatBytes([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array())]);
+  return concatBytes([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array())]);
 }
 
 /** Unfiltered scanlines of a gray 8-bit `width`×`height` image (filter byte 0, then a pattern). */
@@ -59,7 +51,7 @@ export function pngHeaderOnly(width: number, height: number): Uint8Array {
   view.setUint32(0, width);
   view.setUint32(4, height);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return concatBytes([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)]);
+  return concatBytes([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr)]);
 }
 
 /** Replace a PNG's IHDR dimensions (CRC recomputed), keeping its pixel data: a tiny file claiming a huge image. */

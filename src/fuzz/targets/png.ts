@@ -11,6 +11,7 @@ import { RuntimeError } from '../../errors.js';
 import { concatBytes } from '../../format/bytes.js';
 import { crc32 } from '../../format/crc32.js';
 import { decodeImage } from '../../data/image.js';
+import { pngChunk } from '../../data/png-chunk.js';
 import { INTERESTING_U32, mutateBytes, pick, randomInt, splice } from '../mutate-bytes.js';
 import type { FuzzTarget, Mutation, Random } from '../target.js';
 
@@ -19,15 +20,6 @@ const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /** Adam7 passes: x0, y0, dx, dy. */
 const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length) >>> 0);
-  return out;
-}
 
 /** Scanlines of one (sub)image, each with filter type `row % 5` applied (so unfiltering is exercised). */
 function scanlines(width: number, height: number, depth: number, samples: number, value: (x: number, y: number, c: number) => number, at: (x: number, y: number) => [number, number]): Uint8Array {
@@ -80,10 +72,10 @@ function encodePng(width: number, height: number, colorType: number, depth: numb
   const palette = Uint8Array.from({ length: 18 }, (_, i) => (i * 47) & 255);
   return concatBytes([
     SIGNATURE,
-    chunk('IHDR', ihdr),
-    ...(colorType === 3 ? [chunk('PLTE', palette), chunk('tRNS', Uint8Array.of(0, 128))] : []),
-    chunk('IDAT', zlibSync(data)),
-    chunk('IEND', new Uint8Array()),
+    pngChunk('IHDR', ihdr),
+    ...(colorType === 3 ? [pngChunk('PLTE', palette), pngChunk('tRNS', Uint8Array.of(0, 128))] : []),
+    pngChunk('IDAT', zlibSync(data)),
+    pngChunk('IEND', new Uint8Array()),
   ]);
 }
 
@@ -139,7 +131,7 @@ function mutate(input: Uint8Array, random: Random): Mutation {
       return { bytes: splice(input, c.at, 0, input.slice(c.at, c.at + c.length + 12)), kind: 'png:duplicate-chunk' };
     case 4: {
       const type = pick(random, ['PLTE', 'tRNS', 'IDAT', 'IEND', 'gAMA', 'iCCP', 'zTXt', 'aBcD', 'IHDR']);
-      return { bytes: splice(input, c.at, 0, chunk(type, Uint8Array.from({ length: randomInt(random, 40) }, () => randomInt(random, 256)))), kind: 'png:insert-chunk' };
+      return { bytes: splice(input, c.at, 0, pngChunk(type, Uint8Array.from({ length: randomInt(random, 40) }, () => randomInt(random, 256)))), kind: 'png:insert-chunk' };
     }
     case 5: {
       // Change the scanlines themselves and deflate them again.
@@ -153,11 +145,11 @@ function mutate(input: Uint8Array, random: Random): Mutation {
         return mutateBytes(input, random);
       }
       const changed = mutateBytes(raw, random);
-      return { bytes: splice(input, idat.at, idat.length + 12, chunk('IDAT', zlibSync(changed.bytes))), kind: `png:scanlines-${changed.kind}` };
+      return { bytes: splice(input, idat.at, idat.length + 12, pngChunk('IDAT', zlibSync(changed.bytes))), kind: `png:scanlines-${changed.kind}` };
     }
     default: {
       const data = mutateBytes(input.slice(c.at + 8, c.at + 8 + c.length), random);
-      return { bytes: splice(input, c.at, c.length + 12, chunk(c.type, data.bytes)), kind: `png:chunk-data-${data.kind}` };
+      return { bytes: splice(input, c.at, c.length + 12, pngChunk(c.type, data.bytes)), kind: `png:chunk-data-${data.kind}` };
     }
   }
 }
