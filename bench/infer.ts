@@ -4,7 +4,7 @@
  *
  * Cases: the default-recipe compressed LeNets (out/lenet300.snn, out/lenet5.snn, made with `smallnets train` +
  * `smallnets compress` when missing) against the *dense* fp32 ONNX of the same model; MobileNet v1 0.25/128 and
- * MobileNetV2 0.35/128 (random weights) dense, with 90%-pruned pointwise convolutions, and with 8-bit affine
+ * MobileNetV2 0.35/128 (random weights) dense, with 90%-pruned pointwise convolutions and classifier, and with 8-bit affine
  * symmetric weights run with integer dot products (cached under out/bench-infer/). `--roofline`: GFLOP/s of the runtime's dense GEMM on one core vs the
  * f32x4 peaks of this machine's wasm engine (bench/wasm/peak.ts: multiply + add, and fused multiply-add with relaxed SIMD). `--bundle`: the browser bundle's
  * bytes beside the TF.js files a browser needs (tfjs-core, tfjs-layers, tfjs-backend-wasm + its SIMD .wasm).
@@ -21,7 +21,7 @@ import { renderTable } from '../src/analysis/text-table.js';
 import type { EncodingHint } from '../src/format/index.js';
 import { buildZooModel } from '../src/models/zoo.js';
 import { encodeModel, type EncodingHints } from '../src/models/snn-model.js';
-import { benchInference, timeRuns, type BenchRow } from '../src/pipeline/bench-inference.js';
+import { benchInference, timeRuns } from '../src/pipeline/bench-inference.js';
 import { compileKernels, instantiateKernels, relaxedSimdSupported } from '../src/runtime/wasm-module.js';
 import { symmetricInt8Hint } from '../src/runtime/reference.test-util.js';
 
@@ -64,10 +64,11 @@ function prune(values: Float32Array, keep: number): void {
   values.forEach((v, i) => (values[i] = Math.abs(v) < threshold ? 0 : v));
 }
 
-/** A zoo MobileNet with random weights as .snn: dense, 90%-pruned 1×1 convolutions, or 8-bit affine kernels. */
+/** A zoo MobileNet with random weights as .snn: dense, 90%-pruned 1×1 convolutions and classifier, or 8-bit affine kernels. */
 function mobilenet(spec: string, variant: Variant): () => Promise<string> {
   return async () => {
-    const file = path.join(CACHE, `${spec.replace(/:/g, '_')}_${variant}.snn`);
+    // The version suffix retires cached files made by an earlier recipe (pruned90 before v2 kept the classifier dense).
+    const file = path.join(CACHE, `${spec.replace(/:/g, '_')}_${variant}${variant === 'pruned90' ? '-v2' : ''}.snn`);
     if (existsSync(file)) return file;
     await tf.setBackend('cpu');
     const model = buildZooModel(spec, 1);
@@ -75,8 +76,11 @@ function mobilenet(spec: string, variant: Variant): () => Promise<string> {
     for (const layer of model.layers) {
       for (const w of layer.weights) {
         if (!w.originalName.endsWith('/kernel')) continue;
+        // 1×1 convolutions and the classifier: where MobileNets keep their weights (v1's classifier is itself a
+        // 1×1 convolution, V2's a Dense layer with 77% of the model's weights). Depthwise and first convs stay dense.
         const pointwise = w.shape.length === 4 && w.shape[0] === 1 && w.shape[1] === 1;
-        if (variant === 'pruned90' && pointwise) {
+        const classifier = w.shape.length === 2;
+        if (variant === 'pruned90' && (pointwise || classifier)) {
           const values = w.read().dataSync() as Float32Array;
           prune(values, 0.1);
           layer.setWeights(layer.weights.map((x) => (x === w ? tf.tensor(values, w.shape as number[]) : x.read())));
@@ -126,24 +130,35 @@ async function runCase(c: Case, batch: number, threads: number): Promise<CaseRes
   const file = await c.file();
   // TF.js wasm runs one thread under Node: measure it once (threads 1), not again for 2.
   const engines = threads === 1 ? (['runtime', 'tfjs-wasm', 'onnxruntime'] as const) : (['runtime', 'onnxruntime'] as const);
-  const budgetMs = batch > 1 ? 3000 : 1500;
   // int8 files run the integer-dot kernels (activations quantized per row); the others are exact.
   const quantizeActivations = c.name.endsWith('/int8');
-  const report = await benchInference(file, { batches: [batch], threads, engines, budgetMs, runs: batch > 1 ? 15 : 50, quantizeActivations });
-  const dense = await benchInference(file, { batches: [batch], threads, engines: ['runtime'], kernels: 'dense', budgetMs, runs: batch > 1 ? 15 : 50 });
-  const simd128 = await benchInference(file, { batches: [batch], threads, engines: ['runtime'], budgetMs, runs: batch > 1 ? 15 : 50, quantizeActivations, relaxedSimd: false });
-  const ms = (rows: BenchRow[], engine: string) => rows.find((r) => r.engine === engine)?.medianMs ?? null;
-  const runtimeMs = ms(report.results, 'runtime')!;
-  const onnxruntimeMs = ms(report.results, 'onnxruntime')!;
-  const tfjsWasmMs = ms(report.results, 'tfjs-wasm');
+  // One run, every engine and runtime build taking turns in rounds (src/pipeline/interleaved-timing.ts), so that
+  // load from elsewhere on the machine lands on all of them alike.
+  const report = await benchInference(file, {
+    batches: [batch],
+    threads,
+    engines,
+    budgetMs: batch > 1 ? 3000 : 1500,
+    runs: batch > 1 ? 60 : 400,
+    rounds: batch > 1 ? 6 : 12,
+    quantizeActivations,
+    runtimeVariants: [
+      { label: 'dense', kernels: 'dense' },
+      { label: 'simd128', quantizeActivations, relaxedSimd: false },
+    ],
+  });
+  const ms = (engine: string, variant?: string) => report.results.find((r) => r.engine === engine && r.variant === variant)?.medianMs ?? null;
+  const runtimeMs = ms('runtime')!;
+  const onnxruntimeMs = ms('onnxruntime')!;
+  const tfjsWasmMs = ms('tfjs-wasm');
   return {
     model: c.name,
     batch,
     threads,
     runtimeMs,
     relaxedSimd: relaxedSimdSupported(),
-    runtimeSimd128Ms: ms(simd128.results, 'runtime')!,
-    runtimeDenseMs: ms(dense.results, 'runtime')!,
+    runtimeSimd128Ms: ms('runtime', 'simd128')!,
+    runtimeDenseMs: ms('runtime', 'dense')!,
     tfjsWasmMs,
     onnxruntimeMs,
     runtimeVsOnnxruntime: runtimeMs / onnxruntimeMs,

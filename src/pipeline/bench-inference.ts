@@ -15,6 +15,7 @@ import { encodeModel, MAX_SNN_FILE_BYTES } from '../models/snn-model.js';
 import { readLocation } from '../models/read-bytes.js';
 import { loadRuntimeModel } from '../runtime/index.js';
 import { openLayersModel } from './open-model.js';
+import { timeInterleaved, type TimedCall } from './interleaved-timing.js';
 
 import { BENCH_ENGINES, type BenchEngine } from './bench-engines.js';
 
@@ -35,6 +36,18 @@ export interface BenchOptions {
   quantizeActivations?: boolean;
   /** Runtime: the relaxed-SIMD build where the engine has it (default true; false = plain SIMD128). */
   relaxedSimd?: boolean;
+  /** More runtime configurations timed in the same rounds (rows with `variant`: e.g. the dense baseline). */
+  runtimeVariants?: readonly RuntimeVariant[];
+  /** Interleaved rounds (default 10): see timeInterleaved. */
+  rounds?: number;
+}
+
+/** A runtime configuration besides the main one, named by `label` in its rows. */
+export interface RuntimeVariant {
+  label: string;
+  kernels?: 'auto' | 'dense';
+  quantizeActivations?: boolean;
+  relaxedSimd?: boolean;
 }
 
 export interface BenchRow {
@@ -43,6 +56,8 @@ export interface BenchRow {
   threads: number;
   medianMs: number;
   p90Ms: number;
+  /** Which of `runtimeVariants` (absent for the main configuration and other engines). */
+  variant?: string;
   /** Why an engine's thread count differs from the one asked for. */
   note?: string;
 }
@@ -110,37 +125,51 @@ export async function benchInference(location: string, options: BenchOptions = {
   if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new UsageError(`\`threads\` must be an integer in [1, 16], got ${threads}`);
   await initBackend('wasm'); // TF.js builds the model (and runs it on wasm when asked)
   const opened = await openLayersModel(location);
+  const disposers: Array<() => void | Promise<void>> = [];
   try {
     const model = opened.layers;
     const inputShape = model.inputs[0]!.shape.slice(1) as number[];
     if (inputShape.some((d) => d === null)) throw new UsageError(`model input [${inputShape.join(', ')}] has no fixed size to benchmark`);
     const perSample = inputShape.reduce((a, b) => a * b, 1);
     const snnBytes = opened.format === 'snn' ? await readLocation(location, '.snn file', MAX_SNN_FILE_BYTES) : (await encodeModel(model)).bytes;
-    const results: BenchRow[] = [];
     const inputs = new Map(batches.map((b) => [b, Float32Array.from({ length: b * perSample }, (_, i) => ((i * 2654435761) % 1000) / 1000)]));
-    const time = (run: () => void) => timeRuns(run, warmup, runs, budgetMs);
+
+    // Every engine is loaded first, then timed batch by batch in interleaved rounds (interleaved-timing.ts).
+    interface Engine {
+      row: Pick<BenchRow, 'engine' | 'threads' | 'variant' | 'note'>;
+      prepare: (batch: number) => TimedCall;
+    }
+    const loaded: Engine[] = [];
     let runtimeWeightBytes = 0;
     let float32WeightBytes = 0;
     if (engines.includes('runtime')) {
-      const net = await loadRuntimeModel(snnBytes, { threads, kernels: options.kernels ?? 'auto', quantizeActivations: options.quantizeActivations ?? false, relaxedSimd: options.relaxedSimd ?? true });
-      ({ weightBytes: runtimeWeightBytes, float32WeightBytes } = net.describe());
-      for (const batch of batches) {
-        const x = inputs.get(batch)!;
-        results.push({ engine: 'runtime', batch, threads, ...time(() => net.predict(x, batch)) });
+      const main: RuntimeVariant = { label: '', kernels: options.kernels ?? 'auto', quantizeActivations: options.quantizeActivations ?? false, relaxedSimd: options.relaxedSimd ?? true };
+      for (const v of [main, ...(options.runtimeVariants ?? [])]) {
+        const net = await loadRuntimeModel(snnBytes, { threads, kernels: v.kernels ?? 'auto', quantizeActivations: v.quantizeActivations ?? false, relaxedSimd: v.relaxedSimd ?? true });
+        disposers.push(() => net.dispose());
+        if (v === main) ({ weightBytes: runtimeWeightBytes, float32WeightBytes } = net.describe());
+        loaded.push({
+          row: { engine: 'runtime', threads, ...(v === main ? {} : { variant: v.label }) },
+          prepare: (batch) => {
+            const x = inputs.get(batch)!;
+            return () => void net.predict(x, batch);
+          },
+        });
       }
-      net.dispose();
     }
     if (engines.includes('tfjs-wasm')) {
-      for (const batch of batches) {
-        const x = tf.tensor(inputs.get(batch)!, [batch, ...inputShape]);
-        const row = time(() => {
-          const y = model.predict(x) as tf.Tensor;
-          y.dataSync();
-          y.dispose();
-        });
-        x.dispose();
-        results.push({ engine: 'tfjs-wasm', batch, threads: 1, ...row, ...(threads > 1 ? { note: 'TF.js wasm runs one thread under Node' } : {}) });
-      }
+      loaded.push({
+        row: { engine: 'tfjs-wasm', threads: 1, ...(threads > 1 ? { note: 'TF.js wasm runs one thread under Node' } : {}) },
+        prepare: (batch) => {
+          const x = tf.tensor(inputs.get(batch)!, [batch, ...inputShape]);
+          disposers.push(() => x.dispose());
+          return () => {
+            const y = model.predict(x) as tf.Tensor;
+            y.dataSync();
+            y.dispose();
+          };
+        },
+      });
     }
     if (engines.includes('onnxruntime')) {
       const ort = await import('onnxruntime-node');
@@ -150,26 +179,33 @@ export async function benchInference(location: string, options: BenchOptions = {
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
       });
+      disposers.push(() => session.release());
       const inputName = session.inputNames[0]!;
-      for (const batch of batches) {
-        const feeds = { [inputName]: new ort.Tensor('float32', inputs.get(batch)!, [batch, ...inputShape]) };
-        // Sessions run asynchronously: time whole awaited runs.
-        for (let i = 0; i < warmup; i++) await session.run(feeds);
-        const times: number[] = [];
-        const start = performance.now();
-        while (times.length < runs && (times.length < 5 || performance.now() - start < budgetMs)) {
-          const t = performance.now();
-          await session.run(feeds);
-          times.push(performance.now() - t);
-        }
-        times.sort((a, b) => a - b);
-        const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-        results.push({ engine: 'onnxruntime', batch, threads, medianMs: at(0.5), p90Ms: at(0.9) });
-      }
-      await session.release();
+      loaded.push({
+        row: { engine: 'onnxruntime', threads },
+        prepare: (batch) => {
+          const feeds = { [inputName]: new ort.Tensor('float32', inputs.get(batch)!, [batch, ...inputShape]) };
+          // Sessions run asynchronously: whole awaited runs are timed.
+          return async () => void (await session.run(feeds));
+        },
+      });
     }
+    const timed = new Map<Engine, BenchRow[]>(loaded.map((e) => [e, []]));
+    for (const batch of batches) {
+      const timings = await timeInterleaved(loaded.map((e) => e.prepare(batch)), {
+        warmup,
+        warmupMs: Math.min(WARMUP_MS, budgetMs / 10),
+        rounds: options.rounds ?? 10,
+        maxRuns: runs,
+        budgetMs,
+      });
+      loaded.forEach((e, i) => timed.get(e)!.push({ ...e.row, batch, medianMs: timings[i]!.medianMs, p90Ms: timings[i]!.p90Ms }));
+    }
+    // Rows engine by engine, batches in the order asked.
+    const results = loaded.flatMap((e) => timed.get(e)!);
     return { model: location, inputShape, results, bundleBytes: await runtimeBundleBytes(), runtimeWeightBytes, float32WeightBytes };
   } finally {
+    for (const dispose of disposers.reverse()) await dispose();
     opened.dispose();
   }
 }
