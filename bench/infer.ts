@@ -51,7 +51,7 @@ function compressedLenet(name: 'lenet300' | 'lenet5'): () => Promise<string> {
     const file = `out/${name}.snn`;
     if (!existsSync(file)) {
       if (!existsSync(`out/${name}/model.json`)) smallnets('train', name, '--out', `out/${name}`, '--force');
-      smallnets('compress', '--model', `out/${name}`, '--out', file);
+      smallnets('compress', `out/${name}`, '--out', file);
     }
     return file;
   };

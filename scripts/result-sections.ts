@@ -134,10 +134,10 @@ RESULT_SECTIONS.push(
       },
     ],
     rows: [
-      { label: 'LeNet-300-100, 92% global', command: 'smallnets prune --model out/lenet300 --sparsity 0.92 --out out/lenet300-pruned --force --json' },
-      { label: 'LeNet-5, 92% global', command: 'smallnets prune --model out/lenet5 --sparsity 0.92 --out out/lenet5-pruned --force --json' },
-      { label: 'LeNet-5, 2:4', command: 'smallnets prune --model out/lenet5 --granularity 2:4 --out out/lenet5-2of4 --force --json' },
-      { label: 'LeNet-5, 50% of filters removed', command: 'smallnets prune --model out/lenet5 --granularity filters --sparsity 0.5 --out out/lenet5-filters --force --json' },
+      { label: 'LeNet-300-100, 92% global', command: 'smallnets prune out/lenet300 --sparsity 0.92 --out out/lenet300-pruned --force --json' },
+      { label: 'LeNet-5, 92% global', command: 'smallnets prune out/lenet5 --sparsity 0.92 --out out/lenet5-pruned --force --json' },
+      { label: 'LeNet-5, 2:4', command: 'smallnets prune out/lenet5 --granularity 2:4 --out out/lenet5-2of4 --force --json' },
+      { label: 'LeNet-5, 50% of filters removed', command: 'smallnets prune out/lenet5 --granularity filters --sparsity 0.5 --out out/lenet5-filters --force --json' },
     ],
   },
   {
@@ -150,10 +150,10 @@ RESULT_SECTIONS.push(
       { header: 'distinct values per layer', value: (r) => JSON.stringify(r['distinctValuesPerLayer'] ?? null) },
     ],
     rows: [
-      { label: 'LeNet-5, 6-bit QAT', command: 'smallnets quantize --model out/lenet5 --bits 6 --out out/lenet5-q6 --force --json' },
-      { label: 'LeNet-5, 4-bit QAT', command: 'smallnets quantize --model out/lenet5 --bits 4 --out out/lenet5-q4 --force --json' },
-      { label: 'LeNet-300-100, 2-bit QAT', command: 'smallnets quantize --model out/lenet300 --bits 2 --out out/lenet300-q2 --force --json' },
-      { label: 'LeNet-5, clusters conv:16, dense:4', command: 'smallnets cluster --model out/lenet5 --clusters conv:16,dense:4 --out out/lenet5-clustered --force --json' },
+      { label: 'LeNet-5, 6-bit QAT', command: 'smallnets quantize out/lenet5 --bits 6 --out out/lenet5-q6 --force --json' },
+      { label: 'LeNet-5, 4-bit QAT', command: 'smallnets quantize out/lenet5 --bits 4 --out out/lenet5-q4 --force --json' },
+      { label: 'LeNet-300-100, 2-bit QAT', command: 'smallnets quantize out/lenet300 --bits 2 --out out/lenet300-q2 --force --json' },
+      { label: 'LeNet-5, clusters conv:16, dense:4', command: 'smallnets cluster out/lenet5 --clusters conv:16,dense:4 --out out/lenet5-clustered --force --json' },
     ],
   },
   {
@@ -188,10 +188,10 @@ RESULT_SECTIONS.push(
       { header: 'MACs', value: (r) => `${num('macsBefore')(r)} → ${num('macsAfter')(r)}` },
     ],
     rows: [
-      { label: 'separable all (conv1 kept full: one input channel)', command: 'smallnets restructure --model out/lenet5 --separable all --out out/lenet5-separable --force --json' },
-      { label: 'both convs separable (conv1 named)', command: 'smallnets restructure --model out/lenet5 --separable conv1,conv2 --out out/lenet5-separable-both --force --json' },
-      { label: 'both convs separable, depthwise multiplier 2', command: 'smallnets restructure --model out/lenet5 --separable all --depth-multiplier 2 --out out/lenet5-separable-dm2 --force --json' },
-      { label: 'both convs factorized (stacked 3×3)', command: 'smallnets restructure --model out/lenet5 --factorize all --out out/lenet5-factorized --force --json' },
+      { label: 'separable all (conv1 kept full: one input channel)', command: 'smallnets restructure out/lenet5 --separable all --out out/lenet5-separable --force --json' },
+      { label: 'both convs separable (conv1 named)', command: 'smallnets restructure out/lenet5 --separable conv1,conv2 --out out/lenet5-separable-both --force --json' },
+      { label: 'both convs separable, depthwise multiplier 2', command: 'smallnets restructure out/lenet5 --separable all --depth-multiplier 2 --out out/lenet5-separable-dm2 --force --json' },
+      { label: 'both convs factorized (stacked 3×3)', command: 'smallnets restructure out/lenet5 --factorize all --out out/lenet5-factorized --force --json' },
     ],
   },
   {
