@@ -16,22 +16,28 @@ export type PackedWeights =
   | { form: 'sparse'; counts: Int32Array; rows: Int32Array; values: Float32Array };
 
 /**
- * Throughputs of the wasm kernels (relaxed-SIMD build, one core of the 2-core Xeon this was measured on:
- * bench/profile-layers.ts on MobileNet v1 0.25/128 dense and /pruned90 and on LeNet-5 b64), in multiply-adds or
- * floats per nanosecond. Only their ratios matter: they decide dense vs sparse per layer (sparseWins).
+ * Throughputs of the wasm kernels (relaxed-SIMD build, one core of the 2-core Xeon this was measured on), in
+ * multiply-adds or floats per nanosecond. Only their ratios matter: they decide dense vs sparse per layer
+ * (sparseWins). Fitted (least squares on relative error) to the per-step times of bench/profile-layers.ts on
+ * MobileNet v1 0.25/128 and MobileNetV2 0.35/128 /pruned90 (batch 1) and LeNet-5 (batch 64): sparse steps within
+ * ~8% median, dense within ~2%; checked against spmm vs gemm at 10–55% random density on MobileNet shapes, where
+ * sparse stays ahead up to ~50% (it loads one A vector per multiply-add, the dense 4×8 tile 0.75).
  */
 export const KERNEL_COST = {
   /** Dense GEMM, 4×8 register tiles (padded columns count). */
-  denseMacsPerNs: 15,
+  denseMacsPerNs: 18,
   /** Dense GEMM epilogue (bias, clamp, stores) per 4×8 tile, ns. */
-  denseTileNs: 4,
+  denseTileNs: 5,
   /** A single row (batch-1 Dense): two accumulator pairs over k, bound by reading the weights. */
   denseRowMacsPerNs: 10,
   /** Sparse tiles of 32 rows: one broadcast and eight multiply-adds per nonzero. */
-  sparseMacsPerNs: 5,
+  sparseMacsPerNs: 11,
   /** Transposing A into the sparse tiles. */
-  transposeFloatsPerNs: 4,
-  /** Per output column and 32-row tile: bias, clamp and 32 scalar stores, ns. */
+  transposeFloatsPerNs: 6,
+  /**
+   * Per output column and 32-row tile: bias, clamp, eight vector stores into an output tile, and a quarter of the
+   * 4×4 transposes that move four columns of it into C, ns (12 when each output was a lane extract and a scalar store).
+   */
   sparseColumnNs: 8,
   /** A single row: a scalar gather per nonzero. */
   sparseRowNonzerosPerNs: 2,
@@ -40,7 +46,7 @@ export const KERNEL_COST = {
 /**
  * Whether the sparse kernel is modelled faster than the dense GEMM for a K × N layer with `nonzeros` stored
  * weights over `rows` rows per sample (the batch-1 latency case). Replaces a fixed 30% density threshold: the
- * break-even moves with the shape — ~28–33% for MobileNet's 1×1 convolutions, ~20% for a batch-1 Dense layer,
+ * break-even moves with the shape — ~50–60% for MobileNet's 1×1 convolutions, ~20% for a batch-1 Dense layer,
  * and a layer with few rows and few nonzeros per column pays the per-column stores more than it saves.
  */
 export function sparseWins(rows: number, k: number, n: number, nonzeros: number): boolean {

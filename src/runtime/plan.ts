@@ -4,7 +4,7 @@
  * Planning happens once per model; running a plan allocates nothing.
  */
 import { RuntimeError } from '../errors.js';
-import { PANEL, TILE_ROWS, im2colTileRows, usesDirectConv } from './kernels/api.js';
+import { PANEL, TILE_ROWS, im2colTileRows, spmmScratchFloats, usesDirectConv } from './kernels/api.js';
 import type { ConvGeometry, Op } from './fuse.js';
 import type { Clamp } from './layers.js';
 import { chooseForm, packWeights, packedBytes, panelCount, type FormOptions, type PackedWeights, type WeightForm } from './pack.js';
@@ -139,7 +139,7 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         const epilogueScale = packed.form === 'q8' || packed.form === 'i8' ? packed.columnScale : packed.form === 'codebook' ? op.scale : null;
         const scale = region.add(epilogueScale);
         if (op.geometry !== null) scratchFloats.im2col = Math.max(scratchFloats.im2col, im2colTileRows(op.k) * op.k);
-        if (form === 'sparse') scratchFloats.transposed = Math.max(scratchFloats.transposed, TILE_ROWS * op.k);
+        if (form === 'sparse') scratchFloats.transposed = Math.max(scratchFloats.transposed, spmmScratchFloats(op.k));
         if (form === 'codebook' || form === 'q8') scratchFloats.panel = Math.max(scratchFloats.panel, PANEL * op.k + 16);
         // 64 rows × K (padded to 8) int16 + 64 row scales.
         if (form === 'i8') scratchFloats.panel = Math.max(scratchFloats.panel, TILE_ROWS * Math.ceil(op.k / 8) * 4 + TILE_ROWS);

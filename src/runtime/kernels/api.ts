@@ -21,6 +21,12 @@
 
 /** Output rows per spmmConv call (the sparse kernel's tile). */
 export const SPMM_CONV_ROWS = 32;
+
+/**
+ * Scratch floats spmm and spmmConv need for `k` inputs: a transposed tile of 32 rows × k, then an output tile of
+ * 4 columns × 32 rows (written as vectors, transposed into C every four columns).
+ */
+export const spmmScratchFloats = (k: number): number => SPMM_CONV_ROWS * k + 4 * SPMM_CONV_ROWS;
 /** Output columns per packed panel (two f32x4 registers). */
 export const PANEL = 8;
 /** Fewest rows of A one im2col tile holds (bounded scratch, reused for every tile). */
@@ -73,8 +79,8 @@ export interface Kernels {
     c: number, ldc: number, lo: number, hi: number, scratch: number,
   ): void;
   /**
-   * C[m×n] = clamp(A·W + bias) with W sparse in CSC columns. `scratch` holds k × TILE_ROWS floats (A
-   * tiles transposed so that rows of a tile sit side by side in SIMD lanes).
+   * C[m×n] = clamp(A·W + bias) with W sparse in CSC columns. `scratch` holds spmmScratchFloats(k) floats (A
+   * tiles transposed so that rows of a tile sit side by side in SIMD lanes, and an output tile).
    */
   spmm(
     a: number, lda: number, m: number, k: number, counts: number, rows: number, values: number, n: number,
@@ -82,7 +88,7 @@ export interface Kernels {
   ): void;
   /**
    * A sparse convolution over 32 output rows m0 … m0+31 (SPMM_CONV_ROWS): C[32×n] = clamp(im2col(x)·W + bias), W
-   * sparse in CSC columns over k = kh·kw·c. `scratch` holds k × 32 floats.
+   * sparse in CSC columns over k = kh·kw·c. `scratch` holds spmmScratchFloats(k) floats.
    */
   spmmConv(
     x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, padT: number, padL: number,

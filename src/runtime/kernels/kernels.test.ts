@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileKernels, instantiateKernels, relaxedSimdSupported } from '../wasm-module.js';
 import { jsKernels } from './js/index.js';
-import { PANEL, type Kernels } from './api.js';
+import { PANEL, spmmScratchFloats, type Kernels } from './api.js';
 import { maxRelativeError } from '../../engine/backends.test-util.js';
 import { seededValues } from '../reference.test-util.js';
 
@@ -135,9 +135,10 @@ describe('gemm family', () => {
 });
 
 describe('spmm (CSC)', () => {
-  for (const [density, m] of [[0, 5], [0.1, 1], [0.1, 37], [0.5, 3], [1, 33]] as const) {
-    it(`density ${density} m=${m} k=29 n=7 (empty columns, tiles of 32, 4 and 1 rows)`, () => {
-      const [k, n] = [29, 7];
+  // n = 7: one group of four columns (transposed stores) and a 3-column tail; m = 53: tiles of 32, 16, 4 and 1 rows;
+  // n = 14, k = 3: two groups and a 2-column tail over a k smaller than four.
+  for (const [density, m, k, n] of [[0, 5, 29, 7], [0.1, 1, 29, 7], [0.1, 37, 29, 7], [0.5, 3, 29, 7], [1, 33, 29, 7], [0.3, 53, 29, 7], [0.6, 22, 3, 14]] as const) {
+    it(`density ${density} m=${m} k=${k} n=${n} (empty columns, tiles of 32, 16, 4 and 1 rows)`, () => {
       const w = seededValues(k * n, 12).map((v, e) => (e % n === 3 || Math.abs(v) > density ? 0 : v));
       const counts = new Int32Array(n);
       const rows: number[] = [];
@@ -147,13 +148,50 @@ describe('spmm (CSC)', () => {
       const bias = seededValues(n, 14);
       const L = new Layout();
       const pa = L.put(a), pn = L.put(counts), pr = L.put(Int32Array.from(rows)), pv = L.put(Float32Array.from(values)), pb = L.put(bias);
-      const pc = L.space(m * n), scratch = L.space(64 * k);
+      const pc = L.space(m * n), scratch = L.space(spmmScratchFloats(k));
       const out = both(L, (K) => K.spmm(pa, k, m, k, pn, pr, pv, n, pb, pc, n, 0, Infinity, scratch), pc, m * n);
       const expected = naiveGemm(a, w, m, k, n, bias, null, 0, Infinity);
       expect(maxRelativeError(out.js, expected)).toBeLessThan(1e-5);
       expect(maxRelativeError(out.wasm, expected)).toBeLessThan(1e-5);
     });
   }
+
+  it('NaN and Infinity in A propagate to exactly the outputs whose columns read them (m=53, ldc > n, relu6)', () => {
+    const [m, k, n, ldc] = [53, 10, 9, 11];
+    const w = seededValues(k * n, 15).map((v, e) => (Math.abs(v) > 0.4 ? 0 : v));
+    w[4 * n + 5] = 0.25; // column 5 reads input 4
+    const counts = new Int32Array(n);
+    const rows: number[] = [];
+    const values: number[] = [];
+    for (let c = 0; c < n; c++) for (let r = 0; r < k; r++) if (w[r * n + c] !== 0) { counts[c]!++; rows.push(r); values.push(w[r * n + c]!); }
+    const a = seededValues(m * k, 16);
+    for (const i of [0, 17, 33, 47, 52]) a[i * k + 4] = i % 2 === 0 ? NaN : Infinity;
+    const L = new Layout();
+    const pa = L.put(a), pn = L.put(counts), pr = L.put(Int32Array.from(rows)), pv = L.put(Float32Array.from(values));
+    const pc = L.put(new Float32Array(m * ldc).fill(-7)), scratch = L.space(spmmScratchFloats(k));
+    const out = both(L, (K) => K.spmm(pa, k, m, k, pn, pr, pv, n, 0, pc, ldc, 0, 6, scratch), pc, m * ldc);
+    // Sums over the stored weights only (a dense product would also make Infinity · 0 = NaN).
+    const expected = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let r = 0; r < k; r++) if (w[r * n + j] !== 0) s += a[i * k + r]! * w[r * n + j]!;
+        expected[i * n + j] = Math.min(Math.max(s, 0), 6);
+      }
+    }
+    for (const got of [out.js, out.wasm]) {
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < ldc; j++) {
+          const g = got[i * ldc + j]!;
+          if (j >= n) expect(g).toBe(-7); // columns past n untouched
+          else if (Number.isNaN(expected[i * n + j]!)) expect(g).toBeNaN();
+          else expect(Math.abs(g - expected[i * n + j]!)).toBeLessThan(1e-5);
+        }
+      }
+      expect(Number.isNaN(got[0 * ldc + 5]!)).toBe(true);
+      expect(got[17 * ldc + 5]).toBe(6); // +Infinity · 0.25 clamped by relu6
+    }
+  });
 });
 
 describe('spmmConv (im2col fused into the sparse tile)', () => {
@@ -175,7 +213,7 @@ describe('spmmConv (im2col fused into the sparse tile)', () => {
       const bias = seededValues(n, 42);
       const L = new Layout();
       const px = L.put(x), pn = L.put(counts), pr = L.put(Int32Array.from(rows)), pv = L.put(Float32Array.from(values)), pb = L.put(bias);
-      const pcol = L.space(32 * k), py = L.space(32 * n), scratch = L.space(64 * k);
+      const pcol = L.space(32 * k), py = L.space(32 * n), scratch = L.space(spmmScratchFloats(k));
       const out = both(L, (K) => K.spmmConv(px, h, w, c, kk, kk, s, s, pad, pad, outH, outW, m0, k, pn, pr, pv, n, pb, py, n, 0, Infinity, scratch), py, 32 * n);
       // Reference: the JS im2col rows (checked against TF.js through runtime.test.ts) times the dense matrix.
       const cols = both(L, (K) => K.im2col(px, h, w, c, kk, kk, s, s, pad, pad, outH, outW, m0, 32, pcol), pcol, 32 * k).js;
