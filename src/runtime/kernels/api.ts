@@ -23,10 +23,10 @@
 export const SPMM_CONV_ROWS = 32;
 
 /**
- * Scratch floats spmm and spmmConv need for `k` inputs: a transposed tile of 32 rows × k, then an output tile of
- * 4 columns × 32 rows (written as vectors, transposed into C every four columns).
+ * Scratch floats spmm and spmmConv need for `k` inputs: a transposed tile of 32 rows × k, an output tile of
+ * 4 columns × 32 rows (written as vectors, transposed into C every four columns), and spmmConv's 32 window origins.
  */
-export const spmmScratchFloats = (k: number): number => SPMM_CONV_ROWS * k + 4 * SPMM_CONV_ROWS;
+export const spmmScratchFloats = (k: number): number => SPMM_CONV_ROWS * k + 5 * SPMM_CONV_ROWS;
 /** Output columns per packed panel (two f32x4 registers). */
 export const PANEL = 8;
 /** Fewest rows of A one im2col tile holds (bounded scratch, reused for every tile). */

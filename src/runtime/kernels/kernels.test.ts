@@ -136,8 +136,9 @@ describe('gemm family', () => {
 
 describe('spmm (CSC)', () => {
   // n = 7: one group of four columns (transposed stores) and a 3-column tail; m = 53: tiles of 32, 16, 4 and 1 rows;
-  // n = 14, k = 3: two groups and a 2-column tail over a k smaller than four.
-  for (const [density, m, k, n] of [[0, 5, 29, 7], [0.1, 1, 29, 7], [0.1, 37, 29, 7], [0.5, 3, 29, 7], [1, 33, 29, 7], [0.3, 53, 29, 7], [0.6, 22, 3, 14]] as const) {
+  // n = 14, k = 3: two groups and a 2-column tail over a k smaller than four; k = 301: a tile larger than L1 (filled
+  // four k at a time across the rows) with a k tail.
+  for (const [density, m, k, n] of [[0, 5, 29, 7], [0.1, 1, 29, 7], [0.1, 37, 29, 7], [0.5, 3, 29, 7], [1, 33, 29, 7], [0.3, 53, 29, 7], [0.6, 22, 3, 14], [0.1, 37, 301, 6]] as const) {
     it(`density ${density} m=${m} k=${k} n=${n} (empty columns, tiles of 32, 16, 4 and 1 rows)`, () => {
       const w = seededValues(k * n, 12).map((v, e) => (e % n === 3 || Math.abs(v) > density ? 0 : v));
       const counts = new Int32Array(n);
@@ -195,7 +196,8 @@ describe('spmm (CSC)', () => {
 });
 
 describe('spmmConv (im2col fused into the sparse tile)', () => {
-  // [batch, h, w, c, kernel, stride, pad]: valid windows with kw·c a multiple of 4 (the register-transpose path),
+  // [batch, h, w, c, kernel, stride, pad]: valid windows with kw·c a multiple of 4 (the register-transpose path; k = 500
+  // is also a tile larger than L1),
   // 'same' padding with border rows (the element path) and kw·c = 9 (scalar tails), a tile crossing images.
   for (const [batch, h, w, c, kk, s, pad] of [[1, 12, 12, 20, 5, 1, 0], [2, 7, 9, 3, 3, 2, 1], [3, 5, 6, 4, 3, 1, 1]] as const) {
     it(`x=[${batch},${h},${w},${c}] ${kk}x${kk} stride ${s} pad ${pad}`, () => {
