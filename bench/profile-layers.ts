@@ -1,10 +1,13 @@
 /**
- * `npx tsx bench/profile-layers.ts MODEL.snn [--batch N] [--kernels auto|dense] [--no-relaxed-simd]`: where the
+ * `npx tsx bench/profile-layers.ts MODEL.snn [--batch N] [--kernels auto|dense] [--no-relaxed-simd] [--wasm DIR]`: where the
  * runtime's time goes, step by step (each step timed in sequence within whole passes over the plan on the model's
- * own arena, median per step, one thread), to stderr as a table.
+ * own arena, median per step, one thread), to stderr as a table. `--wasm DIR` runs the kernels built in DIR (an older
+ * build copied there, to compare step by step) instead of dist/runtime.
  * A development aid for the kernels (not part of results.md): per-step medians of short runs are noisy under load.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { renderTable } from '../src/analysis/text-table.js';
 import { timeRuns } from '../src/pipeline/bench-inference.js';
@@ -25,7 +28,11 @@ if (relaxed && !relaxedSimdSupported()) v8.setFlagsFromString('--experimental-wa
 const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const batch = Number(flag('--batch') ?? 1);
 const kernels = (flag('--kernels') ?? 'auto') as 'auto' | 'dense';
-const net = await loadRuntimeModel(new Uint8Array(readFileSync(file)), { kernels, quantizeActivations: args.includes('--int8'), relaxedSimd: relaxed });
+const wasmDir = flag('--wasm');
+const net = await loadRuntimeModel(new Uint8Array(readFileSync(file)), {
+  kernels, quantizeActivations: args.includes('--int8'), relaxedSimd: relaxed,
+  ...(wasmDir === undefined ? {} : { wasmUrl: pathToFileURL(path.resolve(wasmDir, 'smallnets-runtime.wasm')) }),
+});
 const x = new Float32Array(batch * net.inputSize).map(() => Math.random());
 for (let i = 0; i < 30; i++) net.predict(x, batch);
 const plan = net.plan;
