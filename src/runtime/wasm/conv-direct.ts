@@ -78,6 +78,104 @@ function tile1(p: usize, rowBytes: usize, run: i32, rows: i32, bp: usize, out: u
   storeCols(out, epilogue(f32x4.add(c00, d00), bias0, sc, vlo, vhi, false), epilogue(f32x4.add(c01, d01), bias1, sc, vlo, vhi, false), cols);
 }
 
+/** Four pixel vectors of one channel each (lanes = pixels) → four pixels' rows of four channels, + bias, clamped. */
+@inline function storePixels(o: usize, ldcBytes: usize, v0: v128, v1: v128, v2: v128, v3: v128, bv: v128, vlo: v128, vhi: v128): void {
+  const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7), t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+  v128.store(o, f32x4.pmin(f32x4.pmax(f32x4.add(i64x2.shuffle(t0, t1, 0, 2), bv), vlo), vhi));
+  v128.store(o + ldcBytes, f32x4.pmin(f32x4.pmax(f32x4.add(i64x2.shuffle(t0, t1, 1, 3), bv), vlo), vhi));
+  v128.store(o + 2 * ldcBytes, f32x4.pmin(f32x4.pmax(f32x4.add(i64x2.shuffle(t2, t3, 0, 2), bv), vlo), vhi));
+  v128.store(o + 3 * ldcBytes, f32x4.pmin(f32x4.pmax(f32x4.add(i64x2.shuffle(t2, t3, 1, 3), bv), vlo), vhi));
+}
+
+/**
+ * One input channel at stride 1 (LeNet-5's first conv): eight horizontally adjacent output pixels in the lanes of two
+ * vectors (unaligned loads of the image row), four output channels at a time: per tap two image loads and four weight
+ * broadcasts for eight multiply-adds, and no lane spent on the zero padding of a partial last panel (n = 20 ran as
+ * three panels of 8: 24 lanes for 20 channels). A 4×4 transpose per four pixels puts the results in NHWC rows.
+ * Kernel rows [0, rows) from p (rowBytes apart), weights from panel row bRow on; n a multiple of 4.
+ */
+function c1Tile8(p: usize, rowBytes: usize, kw: i32, rows: i32, bRow: usize, panelBytes: usize, n: i32, bias: usize,
+                 out: usize, ldcBytes: usize, vlo: v128, vhi: v128): void {
+  const kwBytes = <usize>kw << 2;
+  for (let j0 = 0; j0 < n; j0 += 4) {
+    let wq = bRow + <usize>(j0 >> 3) * panelBytes + (<usize>(j0 & 7) << 2);
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    let row = p;
+    for (let r = 0; r < rows; r++) {
+      const end = row + kwBytes;
+      for (let q = row; q < end; q += 4) {
+        const x0 = v128.load(q), x1 = v128.load(q, 16);
+        let wv = v128.load32_splat(wq);
+        a0 = madd(x0, wv, a0);
+        b0 = madd(x1, wv, b0);
+        wv = v128.load32_splat(wq, 4);
+        a1 = madd(x0, wv, a1);
+        b1 = madd(x1, wv, b1);
+        wv = v128.load32_splat(wq, 8);
+        a2 = madd(x0, wv, a2);
+        b2 = madd(x1, wv, b2);
+        wv = v128.load32_splat(wq, 12);
+        a3 = madd(x0, wv, a3);
+        b3 = madd(x1, wv, b3);
+        wq += 32;
+      }
+      row += rowBytes;
+    }
+    const bv = bias != 0 ? v128.load(bias + (<usize>j0 << 2)) : f32x4.splat(0);
+    const o = out + (<usize>j0 << 2);
+    storePixels(o, ldcBytes, a0, a1, a2, a3, bv, vlo, vhi);
+    storePixels(o + 4 * ldcBytes, ldcBytes, b0, b1, b2, b3, bv, vlo, vhi);
+  }
+}
+
+/** convDense for c = 1, stride-1 columns, n a multiple of 4: c1Tile8 where eight windows lie inside the row. */
+function convDenseC1(x: usize, h: i32, w: i32, kh: i32, kw: i32, sh: i32, padT: i32, padL: i32, outH: i32, outW: i32,
+                     m0: i32, count: i32, b: usize, n: i32, bias: usize, out: usize, ldc: i32, lo: f32, hi: f32, scratch: usize): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const rowBytes = <usize>w << 2;
+  const imageBytes = <usize>h * rowBytes;
+  const k = kh * kw;
+  const panelBytes = <usize>k << 5;
+  const ldcBytes = <usize>ldc << 2;
+  const perImage = outH * outW;
+  let m = m0;
+  const mEnd = m0 + count;
+  while (m < mEnd) {
+    const img = m / perImage;
+    const rem = m - img * perImage;
+    const oy = rem / outW;
+    let ox = rem - oy * outW;
+    const rowEnd = min(mEnd, m - ox + outW);
+    const image = x + <usize>img * imageBytes;
+    const iy0 = oy * sh - padT;
+    const ky0 = max(0, -iy0), ky1 = min(kh, h - iy0);
+    const rowStart = image + <usize>(iy0 + ky0) * rowBytes;
+    const bRow = b + (<usize>(ky0 * kw) << 5);
+    let o = out + <usize>(m - m0) * ldcBytes;
+    while (m < rowEnd) {
+      const ix0 = ox - padL;
+      if (ix0 >= 0 && m + 8 <= rowEnd && ix0 + 7 + kw <= w) {
+        c1Tile8(rowStart + (<usize>ix0 << 2), rowBytes, kw, ky1 - ky0, bRow, panelBytes, n, bias, o, ldcBytes, vlo, vhi);
+        m += 8; ox += 8; o += 8 * ldcBytes;
+        continue;
+      }
+      // Any other pixel: each panel as convDense does it.
+      const inside = ix0 >= 0 && ix0 + kw <= w;
+      if (!inside) im2col(x, h, w, 1, kh, kw, sh, 1, padT, padL, outH, outW, m, 1, scratch);
+      for (let col = 0; col < n; col += PANEL) {
+        const bp = b + <usize>(col / PANEL) * panelBytes;
+        let bias0 = f32x4.splat(0), bias1 = f32x4.splat(0);
+        if (bias != 0) { bias0 = v128.load(bias + (<usize>col << 2)); bias1 = v128.load(bias + (<usize>col << 2), 16); }
+        const cols = min(PANEL, n - col);
+        if (inside) tile1(rowStart + (<usize>ix0 << 2), rowBytes, kw, ky1 - ky0, bp + (<usize>(ky0 * kw) << 5), o + (<usize>col << 2), bias0, bias1, vlo, vhi, cols);
+        else tile1(scratch, 0, k, 1, bp, o + (<usize>col << 2), bias0, bias1, vlo, vhi, cols);
+      }
+      m++; ox++; o += ldcBytes;
+    }
+  }
+}
+
 /**
  * Output rows m0 … m0+count−1 (NHWC pixels in order) of clamp(conv(x, B) + bias), B in dense panels over
  * k = kh·kw·c; row r goes to out + r·ldc floats. `scratch` holds k floats.
@@ -85,6 +183,10 @@ function tile1(p: usize, rowBytes: usize, run: i32, rows: i32, bp: usize, out: u
 export function convDense(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
                           outH: i32, outW: i32, m0: i32, count: i32, b: usize, n: i32, bias: usize, out: usize, ldc: i32,
                           lo: f32, hi: f32, scratch: usize): void {
+  if (c == 1 && sw == 1 && (n & 3) == 0) {
+    convDenseC1(x, h, w, kh, kw, sh, padT, padL, outH, outW, m0, count, b, n, bias, out, ldc, lo, hi, scratch);
+    return;
+  }
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
   const cBytes = <usize>c << 2;
   const rowBytes = <usize>w * cBytes;
