@@ -4,7 +4,7 @@
  * Planning happens once per model; running a plan allocates nothing.
  */
 import { RuntimeError } from '../errors.js';
-import { PANEL, TILE_ROWS, im2colTileRows, spmmScratchFloats, usesDirectConv } from './kernels/api.js';
+import { PANEL, TILE_ROWS, depthwisePaddedFloats, im2colTileRows, spmmScratchFloats, usesDirectConv } from './kernels/api.js';
 import type { ConvGeometry, Op } from './fuse.js';
 import type { Clamp } from './layers.js';
 import { chooseForm, packWeights, packedBytes, panelCount, type FormOptions, type PackedWeights, type WeightForm } from './pack.js';
@@ -54,7 +54,7 @@ export interface Plan {
   inputSize: number;
   outputSize: number;
   outputShape: number[];
-  /** Scratch floats per thread: im2col tile, transposed tile for spmm, decoded panel. */
+  /** Scratch floats per thread: im2col tile (also a small depthwise conv's padded image), transposed tile for spmm, decoded panel. */
   scratchFloats: { im2col: number; transposed: number; panel: number };
   layers: LayerReport[];
 }
@@ -155,6 +155,8 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         const x = read(op.input);
         const w = region.add(op.weights);
         const bias = region.add(op.bias);
+        // A small padded depthwise conv copies each image into the im2col scratch with its zero border.
+        scratchFloats.im2col = Math.max(scratchFloats.im2col, depthwisePaddedFloats(g, op.mult));
         steps.push({ kind: 'depthwise', x, y: write(op.output, g.outH * g.outW * co), g, mult: op.mult, w, bias, ...clampArgs(op.clamp) });
         layers.push({ name: op.name, kernel: 'depthwise f32', weightBytes: op.weights.byteLength + (op.bias?.byteLength ?? 0), float32Bytes: op.weights.byteLength + (op.bias?.byteLength ?? 0), macsPerSample: g.outH * g.outW * co * g.kh * g.kw });
         continue;

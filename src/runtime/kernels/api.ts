@@ -57,6 +57,23 @@ export function usesDirectConv(form: string, n: number): boolean {
   return form === 'dense' && n <= DIRECT_CONV_MAX_N;
 }
 
+/**
+ * Depthwise 3×3 convolutions (stride 1, multiplier 1, channels a multiple of 4) with padding and at most this many
+ * output pixels per image run on a zero-padded copy of each image, so that every output row is an interior row
+ * (depthwise-row.ts): at 8×8 and 4×4 (MobileNets' last stages) the clipped border
+ * windows had been most pixels and ran at half the interior's speed. At stride 2 the copy (about half the
+ * multiply-adds' count in floats) cost more than it saved.
+ */
+export const DEPTHWISE_PAD_MAX_PIXELS = 64;
+
+/** Floats of the padded image a depthwise conv needs in scratch (0: it runs on the image as it is). */
+export function depthwisePaddedFloats(g: { h: number; w: number; c: number; kh: number; kw: number; sh: number; sw: number; padT: number; padL: number; outH: number; outW: number }, mult: number): number {
+  if (mult !== 1 || g.kh !== 3 || g.kw !== 3 || g.sh !== 1 || g.sw !== 1 || g.c % 4 !== 0 || g.outH * g.outW > DEPTHWISE_PAD_MAX_PIXELS) return 0;
+  const ph = (g.outH - 1) * g.sh + 3, pw = (g.outW - 1) * g.sw + 3;
+  const padded = g.padT > 0 || g.padL > 0 || ph - g.padT > g.h || pw - g.padL > g.w;
+  return padded ? ph * pw * g.c : 0;
+}
+
 export interface Kernels {
   /** C[m×n] = clamp((A·B) ⊙ scale + bias); B in dense panels. */
   gemm(a: number, lda: number, m: number, k: number, b: number, n: number, bias: number, scale: number, c: number, ldc: number, lo: number, hi: number): void;
@@ -110,11 +127,14 @@ export interface Kernels {
     x: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
     padT: number, padL: number, outH: number, outW: number, m0: number, count: number, dst: number,
   ): void;
-  /** Depthwise conv, NHWC, weights [kh, kw, c, mult] (= [kh, kw, c·mult]); output channel ci·mult + j reads channel ci. */
+  /**
+   * Depthwise conv, NHWC, weights [kh, kw, c, mult] (= [kh, kw, c·mult]); output channel ci·mult + j reads channel ci.
+   * `scratch` holds depthwisePaddedFloats(…) floats (0 when that is 0; the JS fallback does not use it).
+   */
   depthwise(
     x: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
     padT: number, padL: number, outH: number, outW: number, mult: number, weights: number, bias: number,
-    y: number, lo: number, hi: number,
+    y: number, lo: number, hi: number, scratch: number,
   ): void;
   /** Max (mode 0) or average (mode 1, padding excluded from the count) pooling, NHWC. */
   pool(

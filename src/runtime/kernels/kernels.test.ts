@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileKernels, instantiateKernels, relaxedSimdSupported } from '../wasm-module.js';
 import { jsKernels } from './js/index.js';
-import { PANEL, spmmScratchFloats, type Kernels } from './api.js';
+import { PANEL, depthwisePaddedFloats, spmmScratchFloats, type Kernels } from './api.js';
 import { maxRelativeError } from '../../engine/backends.test-util.js';
 import { seededValues } from '../reference.test-util.js';
 
@@ -288,7 +288,49 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
       const L = new Layout();
       const px = L.put(seededValues(2 * h * w * c, 21)), pw = L.put(seededValues(kh * kw * c * mult, 22)), pb = L.put(seededValues(c * mult, 23));
       const py = L.space(2 * outH * outW * c * mult);
-      close(both(L, (K) => K.depthwise(px, 2, h, w, c, kh, kw, s, s, padT, padL, outH, outW, mult, pw, pb, py, 0, 6), py, 2 * outH * outW * c * mult));
+      const g = { h, w, c, kh, kw, sh: s, sw: s, padT, padL, outH, outW };
+      const padded = depthwisePaddedFloats(g, mult);
+      const scratch = padded > 0 ? L.space(padded) : 0;
+      // Without scratch the clipped-border kernels; with it (small padded maps) the zero-padded copy.
+      const clipped = both(L, (K) => K.depthwise(px, 2, h, w, c, kh, kw, s, s, padT, padL, outH, outW, mult, pw, pb, py, 0, 6, 0), py, 2 * outH * outW * c * mult);
+      close(clipped);
+      if (padded > 0) {
+        const viaPad = both(L, (K) => K.depthwise(px, 2, h, w, c, kh, kw, s, s, padT, padL, outH, outW, mult, pw, pb, py, 0, 6, scratch), py, 2 * outH * outW * c * mult);
+        close(viaPad);
+        expect(maxRelativeError(viaPad.wasm, clipped.wasm)).toBeLessThan(1e-6);
+      }
+    });
+  }
+  // Small maps through the zero-padded copy: 4×4 and 8×8 'same' at stride 1 (MobileNetV2's last stages), 5×7 with rows
+  // of 7 (a four-pixel step and three single pixels) and 3×9; NaN and Infinity inputs must reach exactly the outputs
+  // whose windows hold them (as the clipped-window kernels and the JS fallback do).
+  for (const [h, w, c, s, padT, padL] of [[4, 4, 12, 1, 1, 1], [8, 8, 8, 1, 1, 1], [5, 7, 4, 1, 1, 1], [3, 9, 8, 1, 1, 1]] as const) {
+    it(`depthwise 3x3 x=[2,${h},${w},${c}] s=${s} pad ${padT},${padL} on a padded copy, NaN and Infinity inputs`, () => {
+      const outH = Math.ceil(h / s), outW = Math.ceil(w / s);
+      const g = { h, w, c, kh: 3, kw: 3, sh: s, sw: s, padT, padL, outH, outW };
+      const padded = depthwisePaddedFloats(g, 1);
+      expect(padded).toBeGreaterThan(0);
+      const x = seededValues(2 * h * w * c, 24);
+      x[(w + 1) * c + 2] = NaN; // image 0, pixel (1, 1), channel 2
+      x[(h * w + w - 1) * c + 1] = Infinity; // image 1, pixel (0, w − 1), channel 1
+      const L = new Layout();
+      const px = L.put(x), pw = L.put(seededValues(9 * c, 25)), pb = L.put(seededValues(c, 26));
+      const py = L.space(2 * outH * outW * c), scratch = L.space(padded);
+      const size = 2 * outH * outW * c;
+      const viaPad = both(L, (K) => K.depthwise(px, 2, h, w, c, 3, 3, s, s, padT, padL, outH, outW, 1, pw, pb, py, -Infinity, Infinity, scratch), py, size);
+      const clipped = both(L, (K) => K.depthwise(px, 2, h, w, c, 3, 3, s, s, padT, padL, outH, outW, 1, pw, pb, py, -Infinity, Infinity, 0), py, size).wasm;
+      const nan = (v: Float32Array) => Array.from(v, Number.isNaN);
+      expect(nan(viaPad.js).some(Boolean)).toBe(true);
+      expect(viaPad.js.some((v) => Math.abs(v) === Infinity)).toBe(true);
+      for (const got of [viaPad.wasm, clipped]) {
+        expect(nan(got)).toEqual(nan(viaPad.js));
+        for (let i = 0; i < size; i++) {
+          const e = viaPad.js[i]!;
+          if (Number.isNaN(e)) continue;
+          if (!Number.isFinite(e)) expect(got[i]).toBe(e);
+          else expect(Math.abs(got[i]! - e)).toBeLessThan(1e-5);
+        }
+      }
     });
   }
   for (const mode of [0, 1]) {

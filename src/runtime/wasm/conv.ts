@@ -3,6 +3,9 @@
 import { madd } from './madd';
 import { depthwise3x3Row } from './depthwise-row';
 
+/** ../kernels/api.ts DEPTHWISE_PAD_MAX_PIXELS. */
+const DEPTHWISE_PAD_MAX_PIXELS: i32 = 64;
+
 export function im2col(x: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
                        outH: i32, outW: i32, m0: i32, count: i32, dst: usize): void {
   const cBytes = <usize>c << 2;
@@ -332,8 +335,54 @@ function depthwiseMult(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw
   }
 }
 
+/**
+ * Small padded 3×3 depthwise convs (see DEPTHWISE_PAD_MAX_PIXELS in ../kernels/api.ts): each image is copied into
+ * scratch with its zero border, (outH−1)·sh+3 rows of (outW−1)·sw+3 pixels, and every output row runs as an
+ * interior row. The padded taps add exact zeros (0·w = 0 for finite weights), so results match the clipped windows.
+ */
+function depthwisePadded(x: usize, batch: i32, h: i32, w: i32, c: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+                         outH: i32, outW: i32, weights: usize, bias: usize, y: usize, lo: f32, hi: f32, scratch: usize): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const cBytes = <usize>c << 2;
+  const ph = (outH - 1) * sh + 3, pw = (outW - 1) * sw + 3;
+  const pRowBytes = <usize>pw * cBytes;
+  const imageBytes = <usize>h * <usize>w * cBytes;
+  // Columns [cx0, cx1) of a padded row hold image columns cx − padL; the rest are zeros.
+  const cx0 = min(padL, pw), cx1 = max(cx0, min(pw, w + padL));
+  const leftBytes = <usize>cx0 * cBytes, midBytes = <usize>(cx1 - cx0) * cBytes;
+  let out = y;
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * imageBytes;
+    let d = scratch;
+    for (let py = 0; py < ph; py++) {
+      const iy = py - padT;
+      if (iy < 0 || iy >= h) {
+        for (let j: usize = 0; j < pRowBytes; j += 16) v128.store(d + j, f32x4.splat(0));
+      } else {
+        for (let j: usize = 0; j < leftBytes; j += 16) v128.store(d + j, f32x4.splat(0));
+        const src = image + <usize>iy * <usize>w * cBytes + (<usize>(cx0 - padL) * cBytes);
+        for (let j: usize = 0; j < midBytes; j += 16) v128.store(d + leftBytes + j, v128.load(src + j));
+        for (let j = leftBytes + midBytes; j < pRowBytes; j += 16) v128.store(d + j, f32x4.splat(0));
+      }
+      d += pRowBytes;
+    }
+    for (let oy = 0; oy < outH; oy++) {
+      depthwise3x3Row(scratch + <usize>(oy * sh) * pRowBytes, pRowBytes, c, sw, outW, weights, bias, out, vlo, vhi);
+      out += <usize>outW * cBytes;
+    }
+  }
+}
+
 export function depthwise(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
-                          outH: i32, outW: i32, mult: i32, weights: usize, bias: usize, y: usize, lo: f32, hi: f32): void {
+                          outH: i32, outW: i32, mult: i32, weights: usize, bias: usize, y: usize, lo: f32, hi: f32, scratch: usize): void {
+  // The same rule as depthwisePaddedFloats (../kernels/api.ts), which sized the scratch.
+  if (scratch != 0 && mult == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && (c & 3) == 0 && outH * outW <= DEPTHWISE_PAD_MAX_PIXELS) {
+    const ph = (outH - 1) * sh + 3, pw = (outW - 1) * sw + 3;
+    if (padT > 0 || padL > 0 || ph - padT > h || pw - padL > w) {
+      depthwisePadded(x, batch, h, w, c, sh, sw, padT, padL, outH, outW, weights, bias, y, lo, hi, scratch);
+      return;
+    }
+  }
   if (mult == 1) depthwise1(x, batch, h, w, c, kh, kw, sh, sw, padT, padL, outH, outW, weights, bias, y, lo, hi);
   else depthwiseMult(x, batch, h, w, c, kh, kw, sh, sw, padT, padL, outH, outW, mult, weights, bias, y, lo, hi);
 }

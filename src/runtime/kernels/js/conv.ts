@@ -34,7 +34,7 @@ export function convKernels(v: Views) {
     depthwise(
       x: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number,
       padT: number, padL: number, outH: number, outW: number, mult: number, weights: number, bias: number,
-      y: number, lo: number, hi: number,
+      y: number, lo: number, hi: number, _scratch: number,
     ): void {
       const f = v.f32;
       const co = c * mult;
