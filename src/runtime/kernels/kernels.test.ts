@@ -340,6 +340,26 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
       close(both(L, (K) => K.pool(mode, px, 2, 7, 7, 6, 3, 3, 2, 2, 1, 1, 4, 4, py), py, 2 * 4 * 4 * 6));
       close(both(L, (K) => K.globalPool(mode, px, 2, 49, 6, pg), pg, 12));
     });
+    it(`global ${mode === 0 ? 'max' : 'average'} pool x=[2,5,37]: sixteen channels per step, a group of four, a scalar tail; NaN propagates`, () => {
+      const x = seededValues(2 * 5 * 37, 27);
+      x[2 * 37 + 3] = NaN; // image 0, pixel 2, channel 3 (a sixteen-channel block)
+      x[(5 + 1) * 37 + 36] = NaN; // image 1, pixel 1, channel 36 (the scalar tail)
+      const L = new Layout();
+      const px = L.put(x), pg = L.space(2 * 37);
+      const out = both(L, (K) => K.globalPool(mode, px, 2, 5, 37, pg), pg, 2 * 37);
+      const nanAt = [3, 37 + 36];
+      for (const got of [out.js, out.wasm]) {
+        for (let i = 0; i < 2 * 37; i++) {
+          if (nanAt.includes(i)) expect(got[i]).toBeNaN();
+          else {
+            const [b, ch] = [Math.floor(i / 37), i % 37];
+            const vals = [0, 1, 2, 3, 4].map((p) => x[(b * 5 + p) * 37 + ch]!);
+            const want = mode === 0 ? Math.max(...vals) : vals.reduce((a, v) => a + v, 0) / 5;
+            expect(Math.abs(got[i]! - want)).toBeLessThan(1e-6);
+          }
+        }
+      }
+    });
   }
   for (const mode of [0, 1]) {
     it(`${mode === 0 ? 'max' : 'average'} pool 2x2 s=2: x=[2,6,6,8] valid (the unrolled path) and x=[1,5,7,6] same (borders, channel tail)`, () => {

@@ -62,6 +62,29 @@ export function globalPool(mode: i32, x: usize, batch: i32, hw: i32, c: i32, y: 
     const image = x + <usize>b * <usize>hw * cBytes;
     const out = y + <usize>b * cBytes;
     let ch = 0;
+    // Sixteen channels at a time: four independent chains (one chain per four channels waited on each add's latency:
+    // MobileNetV2's 4×4×1280 took 5.6 µs).
+    for (; ch + 16 <= c4; ch += 16) {
+      const off = <usize>ch << 2;
+      let a0 = mode == 0 ? f32x4.splat(-Infinity) : f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+      for (let p = 0; p < hw; p++) {
+        const q = image + <usize>p * cBytes + off;
+        const v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+        if (mode == 0) {
+          a0 = f32x4.max(a0, v0); a1 = f32x4.max(a1, v1); a2 = f32x4.max(a2, v2); a3 = f32x4.max(a3, v3);
+        } else {
+          a0 = f32x4.add(a0, v0); a1 = f32x4.add(a1, v1); a2 = f32x4.add(a2, v2); a3 = f32x4.add(a3, v3);
+        }
+      }
+      if (mode != 0) {
+        const s = f32x4.splat(inv);
+        a0 = f32x4.mul(a0, s); a1 = f32x4.mul(a1, s); a2 = f32x4.mul(a2, s); a3 = f32x4.mul(a3, s);
+      }
+      v128.store(out + off, a0);
+      v128.store(out + off, a1, 16);
+      v128.store(out + off, a2, 32);
+      v128.store(out + off, a3, 48);
+    }
     for (; ch < c4; ch += 4) {
       const off = <usize>ch << 2;
       let acc = mode == 0 ? f32x4.splat(-Infinity) : f32x4.splat(0);
