@@ -6,6 +6,8 @@
 import { madd } from './madd';
 
 const TILE: i32 = 32;
+/** Columns with at least this many nonzeros run a 32-row tile as two 16-row passes (tile32). */
+const SPLIT_COUNT: usize = 16;
 /**
  * Tiles up to this many k (32 KB at 32 rows) are filled row group by row group; larger ones four k at a time across
  * all row groups, front to back (see transposeTile).
@@ -138,8 +140,34 @@ function tile32(scratch: usize, kBytes: usize, counts: usize, rowsIdx: usize, va
       const col = col0 + j;
       const count = <usize>load<i32>(counts + (<usize>col << 2));
       const b = bias != 0 ? load<f32>(bias + (<usize>col << 2)) : 0;
-      let a0 = f32x4.splat(b), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
       const end = e + count;
+      const o = ot + (<usize>j << 7);
+      if (count >= SPLIT_COUNT) {
+        // Many nonzeros: rows 0–15, then rows 16–31 over the same nonzeros. With eight accumulators in one pass a
+        // nonzero took 3.2 ns per tile, with four in each of two passes 2.5 (LeNet-5's conv2: ~64 a column); with few
+        // nonzeros the second pass's setup costs more (MobileNetV2 pruned90 5% slower overall).
+        const bv = f32x4.splat(b);
+        for (let half: usize = 0; half < 128; half += 64) {
+          let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+          const base = scratch + half;
+          for (let f = e; f < end; f++) {
+            const w = v128.load32_splat(values + (f << 2));
+            const t = base + <usize>load<i32>(rowsIdx + (f << 2)) * kBytes;
+            a0 = madd(w, v128.load(t), a0);
+            a1 = madd(w, v128.load(t, 16), a1);
+            a2 = madd(w, v128.load(t, 32), a2);
+            a3 = madd(w, v128.load(t, 48), a3);
+          }
+          const oh = o + half;
+          v128.store(oh, clampv(a0, vlo, vhi));
+          v128.store(oh, clampv(a1, vlo, vhi), 16);
+          v128.store(oh, clampv(a2, vlo, vhi), 32);
+          v128.store(oh, clampv(a3, vlo, vhi), 48);
+        }
+        e = end;
+        continue;
+      }
+      let a0 = f32x4.splat(b), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
       for (; e < end; e++) {
         const w = v128.load32_splat(values + (e << 2));
         const t = scratch + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes;
@@ -152,7 +180,6 @@ function tile32(scratch: usize, kBytes: usize, counts: usize, rowsIdx: usize, va
         a6 = madd(w, v128.load(t, 96), a6);
         a7 = madd(w, v128.load(t, 112), a7);
       }
-      const o = ot + (<usize>j << 7);
       v128.store(o, clampv(a0, vlo, vhi));
       v128.store(o, clampv(a1, vlo, vhi), 16);
       v128.store(o, clampv(a2, vlo, vhi), 32);
