@@ -370,6 +370,33 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
       close(both(L, (K) => K.pool(mode, pb, 1, 5, 7, 6, 2, 2, 2, 2, 0, 0, 3, 4, yb), yb, 3 * 4 * 6));
     });
   }
+  it('max pool 2x2 s=2 valid over 10 channels (vectors and a scalar tail): NaN, ±Infinity and signed zeros', () => {
+    const c = 10;
+    const x = seededValues(2 * 6 * 6 * c, 31);
+    const at = (b: number, y: number, xx: number, ch: number) => ((b * 6 + y) * 6 + xx) * c + ch;
+    x[at(0, 0, 0, 1)] = NaN; // first in its window
+    x[at(0, 3, 3, 5)] = NaN; // last in its window
+    x[at(1, 5, 5, 9)] = NaN; // in the scalar tail
+    x[at(1, 2, 4, 7)] = Infinity;
+    for (let y = 0; y < 2; y++) for (let xx = 2; xx < 4; xx++) x[at(1, y, xx, 2)] = -Infinity; // a window of −Infinity
+    for (let y = 4; y < 6; y++) for (let xx = 0; xx < 2; xx++) x[at(0, y, xx, 0)] = y === 4 ? -0 : 0; // −0 and +0
+    const L = new Layout();
+    const px = L.put(x), py = L.space(2 * 3 * 3 * c);
+    const out = both(L, (K) => K.pool(0, px, 2, 6, 6, c, 2, 2, 2, 2, 0, 0, 3, 3, py), py, 2 * 3 * 3 * c);
+    const o = (b: number, y: number, xx: number, ch: number) => ((b * 3 + y) * 3 + xx) * c + ch;
+    const finite = (v: Float32Array) => v.map((e) => (Number.isFinite(e) ? e : 0));
+    for (const got of [out.js, out.wasm]) {
+      expect(Array.from(got, Number.isNaN)).toEqual(Array.from(out.js, Number.isNaN));
+      expect(got[o(0, 0, 0, 1)]).toBeNaN();
+      expect(got[o(0, 1, 1, 5)]).toBeNaN();
+      expect(got[o(1, 2, 2, 9)]).toBeNaN();
+      expect(got[o(1, 1, 2, 7)]).toBe(Infinity);
+      expect(got[o(1, 0, 1, 2)]).toBe(-Infinity);
+      expect(got[o(0, 2, 0, 0)] === 0).toBe(true); // −0 or +0
+      expect(maxRelativeError(finite(got), finite(out.js))).toBeLessThan(1e-6);
+    }
+    expect(Array.from(out.js, Number.isNaN).filter(Boolean).length).toBe(3);
+  });
   it('add, channelAffine, clamp, softmax, copyRows, zeroPad on 7 channels', () => {
     const L = new Layout();
     const pa = L.put(seededValues(35, 25)), pb = L.put(seededValues(35, 26)), ps = L.put(seededValues(7, 27)), pt = L.put(seededValues(7, 28));

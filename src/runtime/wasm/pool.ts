@@ -1,7 +1,50 @@
 // AssemblyScript. Max/average pooling and global pooling, NHWC, channels in f32x4 lanes. f32x4.max propagates NaN.
 
+/**
+ * max(a, b, d, e) per lane, NaN if any is NaN: three pseudo-max (one maxps each) and a NaN mask OR-ed in (all ones is
+ * a NaN). f32x4.max must also order −0 < +0 and propagate NaN from either side, which V8 lowers on x64 to ~8
+ * instructions: three of them made LeNet-5's 2×2 pools twice as slow (a pool's result may now be −0 where max(−0, +0)
+ * gave +0; the JS fallback keeps the first of equal values too).
+ */
+@inline function max4(a: v128, b: v128, d: v128, e: v128): v128 {
+  const m = f32x4.pmax(f32x4.pmax(a, b), f32x4.pmax(d, e));
+  const nan = v128.or(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)), v128.or(f32x4.ne(d, d), f32x4.ne(e, e)));
+  return v128.or(m, nan);
+}
+
+/** 2×2 stride-2 max pooling with every window inside (LeNet-5's pools): no per-pixel setup. */
+function maxPool2x2(x: usize, batch: i32, h: i32, w: i32, c: i32, outH: i32, outW: i32, y: usize): void {
+  const cBytes = <usize>c << 2;
+  const c4Bytes = <usize>(c & ~3) << 2;
+  const rowBytes = <usize>w * cBytes;
+  let out = y;
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * <usize>h * rowBytes;
+    for (let oy = 0; oy < outH; oy++) {
+      let p = image + <usize>(2 * oy) * rowBytes;
+      for (let ox = 0; ox < outW; ox++) {
+        const q = p + rowBytes;
+        let off: usize = 0;
+        for (; off < c4Bytes; off += 16) {
+          v128.store(out + off, max4(v128.load(p + off), v128.load(p + cBytes + off), v128.load(q + off), v128.load(q + cBytes + off)));
+        }
+        // Channels past the last four (LeNet-5's pool2: 50): wasm's scalar max propagates NaN.
+        for (; off < cBytes; off += 4) {
+          store<f32>(out + off, max(max(load<f32>(p + off), load<f32>(p + cBytes + off)), max(load<f32>(q + off), load<f32>(q + cBytes + off))));
+        }
+        p += 2 * cBytes;
+        out += cBytes;
+      }
+    }
+  }
+}
+
 export function pool(mode: i32, x: usize, batch: i32, h: i32, w: i32, c: i32, ph: i32, pw: i32, sh: i32, sw: i32,
                      padT: i32, padL: i32, outH: i32, outW: i32, y: usize): void {
+  if (mode == 0 && ph == 2 && pw == 2 && sh == 2 && sw == 2 && padT == 0 && padL == 0 && 2 * outH <= h && 2 * outW <= w) {
+    maxPool2x2(x, batch, h, w, c, outH, outW, y);
+    return;
+  }
   const cBytes = <usize>c << 2;
   const c4 = c & ~3;
   let out = y;
@@ -23,7 +66,7 @@ export function pool(mode: i32, x: usize, batch: i32, h: i32, w: i32, c: i32, ph
           for (; ch < c4; ch += 4) {
             const off = <usize>ch << 2;
             const a = v128.load(p + off), b2 = v128.load(p + cBytes + off), d = v128.load(q + off), e = v128.load(q + cBytes + off);
-            v128.store(out + off, mode == 0 ? f32x4.max(f32x4.max(a, b2), f32x4.max(d, e)) : f32x4.mul(f32x4.add(f32x4.add(f32x4.add(a, b2), d), e), inv));
+            v128.store(out + off, mode == 0 ? max4(a, b2, d, e) : f32x4.mul(f32x4.add(f32x4.add(f32x4.add(a, b2), d), e), inv));
           }
         }
         for (; ch < c4; ch += 4) {
