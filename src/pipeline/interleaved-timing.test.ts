@@ -7,13 +7,27 @@ const busyWait = (ms: number): void => {
 };
 
 describe('timeInterleaved', () => {
-  it('runners take turns in blocks, the order rotating each round, after each is warmed up', async () => {
+  it('runners take turns in blocks, in a fresh order each round, after each is warmed up', async () => {
     const log: string[] = [];
-    const runners = ['a', 'b', 'c'].map((name) => () => void log.push(name));
-    const timings = await timeInterleaved(runners, { warmup: 1, warmupMs: 0, rounds: 3, maxRuns: 3, budgetMs: 1000 });
-    // Warm-up a, b, c; then per round one settle call and one timed call per runner (fast calls are settled).
-    expect(log.join('')).toBe(['abc', 'aabbcc', 'bbccaa', 'ccaabb'].join(''));
-    expect(timings.map((t) => t.samples)).toEqual([3, 3, 3]);
+    const names = ['a', 'b', 'c', 'd'];
+    const runners = names.map((name) => () => void log.push(name));
+    const rounds = 8;
+    const timings = await timeInterleaved(runners, { warmup: 1, warmupMs: 0, rounds, maxRuns: rounds, budgetMs: 1000 });
+    expect(log.slice(0, 4).join('')).toBe('abcd');
+    // Then per round one settle call and one timed call per runner (fast calls are settled): pairs.
+    const blocks = log.slice(4);
+    expect(blocks).toHaveLength(rounds * names.length * 2);
+    const order: string[] = [];
+    for (let i = 0; i < blocks.length; i += 2) {
+      expect(blocks[i + 1]).toBe(blocks[i]);
+      order.push(blocks[i]!);
+    }
+    const perRound = Array.from({ length: rounds }, (_, r) => order.slice(r * 4, r * 4 + 4).join(''));
+    for (const round of perRound) expect([...round].sort().join('')).toBe('abcd');
+    // No runner always follows the same one (a rotated fixed order would put 'a' behind 'd' every time).
+    const before = new Set(perRound.map((round) => round[(round.indexOf('a') + 3) % 4]));
+    expect(before.size).toBeGreaterThan(1);
+    expect(timings.map((t) => t.samples)).toEqual([rounds, rounds, rounds, rounds]);
   });
 
   it('an asynchronous runner is timed until its promise settles', async () => {

@@ -2,9 +2,12 @@
  * Timing several engines side by side on a shared machine. Timing them one after another (all of A, then all of
  * B) lets a burst of load from elsewhere land on one engine only: on this 2-core VM the same ONNX Runtime model
  * measured 0.50 and 0.88 ms a minute apart, which flipped runtime-vs-ORT ratios between runs. Here the engines
- * take turns in short blocks over several rounds (the order rotating each round), so a burst spreads over all of
- * them, and each median is taken over samples from every round.
+ * take turns in short blocks over several rounds (the in a fresh seeded order each round), so a burst spreads over all of
+ * them, and each median is taken over samples from every round. The order is a fresh (seeded) permutation
+ * each round: rotating one fixed order would keep every runner behind the same neighbour, and a neighbour's
+ * lingering threads (ONNX Runtime's pool spins after a run) or cache footprint would always land on it.
  */
+import { permutation } from '../random.js';
 
 /** One call of the thing timed; awaited when it returns a promise (onnxruntime-node sessions). */
 export type TimedCall = () => void | Promise<void>;
@@ -32,7 +35,7 @@ export interface Timing {
  * Below this a call gets one untimed call at the start of each block: another engine's just-finished threads
  * (ours spin 0.2 ms, ORT's pool spins too) and its cache footprint would land on the first timed call.
  */
-const SETTLE_BELOW_MS = 2;
+const SETTLE_BELOW_MS = 20;
 
 const now = (): number => performance.now();
 
@@ -69,8 +72,7 @@ export async function timeInterleaved(runners: readonly TimedCall[], options: In
   const perBlockRuns = Math.max(1, Math.ceil(maxRuns / rounds));
   const perBlockMs = budgetMs / rounds;
   for (let round = 0; round < rounds; round++) {
-    for (let j = 0; j < runners.length; j++) {
-      const i = (j + round) % runners.length;
+    for (const i of permutation(runners.length, round + 1)) {
       const run = runners[i]!;
       const mine = samples[i]!;
       if (mine.length >= maxRuns) continue;
