@@ -8,7 +8,7 @@ import { runPlan } from './execute.js';
 import type { EngineMemory, EngineKind } from './memory.js';
 import { WEIGHT_BASE, type LayerReport, type Plan } from './plan.js';
 import { chunkSamples, runChunks } from './batch-chunks.js';
-import { PARALLEL_MIN_BATCH, type ThreadPool } from './threads.js';
+import { splitsBatch, type ThreadPool } from './threads.js';
 
 export interface RuntimeDescription {
   engine: EngineKind;
@@ -81,7 +81,7 @@ export class RuntimeModel {
     if (x.length !== batch * this.plan.inputSize) {
       throw new UsageError(`\`x\` has ${x.length} values; batch ${batch} of input [${this.inputShape.join(', ')}] needs ${batch * this.plan.inputSize}`);
     }
-    if (this.pool !== null && batch >= PARALLEL_MIN_BATCH) return this.runParallel(x, batch);
+    if (this.pool !== null && splitsBatch(this.plan, batch)) return this.runParallel(x, batch);
     const layout = this.reserve(batch);
     const mem = this.memory;
     const inAt = (this.arenaBase + layout.offsets[this.plan.input]!) >> 2;

@@ -41,6 +41,8 @@ export const KERNEL_COST = {
   sparseColumnNs: 8,
   /** A single row: a scalar gather per nonzero. */
   sparseRowNonzerosPerNs: 2,
+  /** Depthwise 3×3 (12–26 GFLOP/s measured): only for the per-sample work estimate that gates threads. */
+  depthwiseMacsPerNs: 8,
 } as const;
 
 /**
@@ -50,12 +52,22 @@ export const KERNEL_COST = {
  * and a layer with few rows and few nonzeros per column pays the per-column stores more than it saves.
  */
 export function sparseWins(rows: number, k: number, n: number, nonzeros: number): boolean {
+  return modelledMatmulNs('sparse', rows, k, n, nonzeros) < modelledMatmulNs('dense', rows, k, n, k * n);
+}
+
+/**
+ * Modelled nanoseconds of one K × N matrix product over `rows` rows (KERNEL_COST): the sparse kernel on `nonzeros`
+ * stored weights, or the dense tile (codebook, affine and int8 panels counted as dense).
+ */
+export function modelledMatmulNs(form: 'sparse' | 'dense', rows: number, k: number, n: number, nonzeros: number): number {
   const c = KERNEL_COST;
   const padded = Math.ceil(n / PANEL) * PANEL;
-  if (rows === 1) return nonzeros / c.sparseRowNonzerosPerNs < (k * padded) / c.denseRowMacsPerNs;
-  const dense = (rows * k * padded) / c.denseMacsPerNs + Math.ceil(rows / 4) * (padded / PANEL) * c.denseTileNs;
-  const sparse = (rows * nonzeros) / c.sparseMacsPerNs + (rows * k) / c.transposeFloatsPerNs + Math.ceil(rows / 32) * n * c.sparseColumnNs;
-  return sparse < dense;
+  if (form === 'sparse') {
+    if (rows === 1) return nonzeros / c.sparseRowNonzerosPerNs;
+    return (rows * nonzeros) / c.sparseMacsPerNs + (rows * k) / c.transposeFloatsPerNs + Math.ceil(rows / 32) * n * c.sparseColumnNs;
+  }
+  if (rows === 1) return (k * padded) / c.denseRowMacsPerNs;
+  return (rows * k * padded) / c.denseMacsPerNs + Math.ceil(rows / 4) * (padded / PANEL) * c.denseTileNs;
 }
 
 export interface FormOptions {

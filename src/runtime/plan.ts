@@ -7,7 +7,7 @@ import { RuntimeError } from '../errors.js';
 import { PANEL, TILE_ROWS, depthwisePaddedFloats, im2colTileRows, spmmScratchFloats, usesDirectConv } from './kernels/api.js';
 import type { ConvGeometry, Op } from './fuse.js';
 import type { Clamp } from './layers.js';
-import { chooseForm, packWeights, packedBytes, panelCount, type FormOptions, type PackedWeights, type WeightForm } from './pack.js';
+import { KERNEL_COST, chooseForm, modelledMatmulNs, packWeights, packedBytes, panelCount, type FormOptions, type PackedWeights, type WeightForm } from './pack.js';
 
 /** Where a step reads or writes: a value slot plus a float offset inside it (concatenation slices). */
 export interface Slot {
@@ -57,6 +57,8 @@ export interface Plan {
   /** Scratch floats per thread: im2col tile (also a small depthwise conv's padded image), transposed tile for spmm, decoded panel. */
   scratchFloats: { im2col: number; transposed: number; panel: number };
   layers: LayerReport[];
+  /** Modelled nanoseconds per sample in a batch, matrix products and depthwise convolutions (KERNEL_COST): gates threads. */
+  nsPerSample: number;
 }
 
 /** The first 16 bytes of every memory stay unused so that pointer 0 can mean "absent". */
@@ -119,6 +121,7 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
   const inputSlot = slotOf(input, sizeOf(input));
   lifetimes[inputSlot] = [-1, -1];
 
+  let nsPerSample = 0;
   for (const op of ops) {
     switch (op.kind) {
       case 'alias': {
@@ -144,6 +147,10 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         // 64 rows × K (padded to 8) int16 + 64 row scales.
         if (form === 'i8') scratchFloats.panel = Math.max(scratchFloats.panel, TILE_ROWS * Math.ceil(op.k / 8) * 4 + TILE_ROWS);
         steps.push({ kind: 'matmul', form, a, c, geometry: op.geometry, rows: op.rows, k: op.k, n: op.n, w, w2, w3, bias, scale, ...clampArgs(op.clamp) });
+        // Per sample of a batch of 32 (the sparse tile): threads only ever split batches, and a Dense layer's cost per
+        // row at batch 1 (a gather, or a row streaming the weights) is not its cost per row in a batch.
+        const modelledRows = op.rows * 32;
+        nsPerSample += modelledMatmulNs(packed.form === 'sparse' ? 'sparse' : 'dense', modelledRows, op.k, op.n, packed.form === 'sparse' ? packed.values.length : op.k * op.n) / 32;
         const residentBytes = packedBytes(packed) + (op.bias?.byteLength ?? 0) + (form === 'codebook' ? (op.scale?.byteLength ?? 0) : 0);
         const kernelName = packed.form === 'codebook' && packed.panels.length * 2 === panelCount(op.n) * op.k * PANEL ? 'gemm codebook u4' : KERNEL_NAMES[form];
         layers.push({ name: op.name, kernel: `${kernelName}${op.geometry ? (usesDirectConv(form, op.n) ? ' (direct)' : ' (im2col)') : ''}`, weightBytes: residentBytes, float32Bytes: 4 * (op.k * op.n + (op.bias ? op.n : 0)), macsPerSample: op.rows * op.k * op.n });
@@ -158,6 +165,7 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         // A small padded depthwise conv copies each image into the im2col scratch with its zero border.
         scratchFloats.im2col = Math.max(scratchFloats.im2col, depthwisePaddedFloats(g, op.mult));
         steps.push({ kind: 'depthwise', x, y: write(op.output, g.outH * g.outW * co), g, mult: op.mult, w, bias, ...clampArgs(op.clamp) });
+        nsPerSample += (g.outH * g.outW * co * g.kh * g.kw) / KERNEL_COST.depthwiseMacsPerNs;
         layers.push({ name: op.name, kernel: 'depthwise f32', weightBytes: op.weights.byteLength + (op.bias?.byteLength ?? 0), float32Bytes: op.weights.byteLength + (op.bias?.byteLength ?? 0), macsPerSample: g.outH * g.outW * co * g.kh * g.kw });
         continue;
       }
@@ -236,5 +244,6 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
     outputShape: shapeOf(output),
     scratchFloats,
     layers,
+    nsPerSample,
   };
 }

@@ -5,6 +5,7 @@ import { mobilenetV2 } from '../models/mobilenet-v2.js';
 import { squeezenet } from '../models/squeezenet.js';
 import { maxRelativeError } from '../engine/backends.test-util.js';
 import { loadRuntimeModel } from './index.js';
+import { splitsBatch } from './threads.js';
 import { compressedCase, linearCodebook, pruneInPlace, referenceCase, symmetricInt8Hint } from './reference.test-util.js';
 import type { EncodingHint } from '../format/index.js';
 import { factorize, separable, widthMultiplier } from '../restructure/index.js';
@@ -97,6 +98,23 @@ describe('threads', () => {
     for (let run = 0; run < 2; run++) expect(two.predict(input, 64)).toEqual(y);
     one.dispose();
     two.dispose();
+  });
+
+  it('only batches with enough modelled work are split: the 8%-dense LeNet-300-100 stays on the caller at 64, LeNet-5 splits at 16', async () => {
+    const sparse = (name: string, values: Float32Array): EncodingHint | null => {
+      if (!name.endsWith('kernel')) return null;
+      pruneInPlace(values, 0.08);
+      return { sparse: true };
+    };
+    const mlp = await loadRuntimeModel((await compressedCase(lenet300, 1, 7, sparse)).bytes);
+    const conv = await loadRuntimeModel((await compressedCase(lenet5, 1, 7, sparse)).bytes);
+    // ~2 µs per sample of sparse products (KERNEL_COST): 64 samples are ~0.14 ms, less than one worker wake-up pays for.
+    expect(splitsBatch(mlp.plan, 64)).toBe(false);
+    expect(splitsBatch(mlp.plan, 256)).toBe(true);
+    expect(splitsBatch(conv.plan, 16)).toBe(true);
+    expect(splitsBatch(conv.plan, 8)).toBe(false);
+    mlp.dispose();
+    conv.dispose();
   });
 
   it('batch 33 on 2 threads equals batch 33 on one (and batch 3 stays on the caller)', async () => {

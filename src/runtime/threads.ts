@@ -5,7 +5,8 @@
  * per-layer synchronization. The caller posts a job, works on it itself, then waits only for workers
  * that actually started: a worker the OS has not yet scheduled is cancelled (a compare-and-swap on its
  * claim slot), so a late thread never makes a batch slower than the caller alone.
- * Workers are started only when asked for (threads > 1) and only batches ≥ PARALLEL_MIN_BATCH use them.
+ * Workers are started only when asked for (threads > 1) and only batches ≥ PARALLEL_MIN_BATCH with enough modelled
+ * work (PARALLEL_MIN_NS) use them.
  */
 import { RuntimeError } from '../errors.js';
 import { CHUNKS, GRAIN, JOB_SLOTS, NEXT, STAGE_IN, STAGE_OUT, TOTAL } from './batch-chunks.js';
@@ -13,6 +14,20 @@ import type { Plan } from './plan.js';
 
 /** Smaller batches stay on one thread (a thread hand-off costs tens of microseconds). */
 export const PARALLEL_MIN_BATCH = 16;
+/**
+ * A batch also needs this much modelled work (plan.nsPerSample × batch) to be split. Waking a worker costs ~70 µs
+ * on this VM and a late worker takes no chunk; LeNet-300-100 at batch 64 (~0.14 ms, two 32-sample chunks) ran
+ * 0.107–0.204 ms on two threads from run to run against a steady 0.136 ms on one.
+ */
+export const PARALLEL_MIN_NS = 250_000;
+
+/**
+ * Whether a pool splits `batch` samples of `plan` across threads (batch 1 and small work stay on the caller).
+ * @example splitsBatch(net.plan, 64); // false for the compressed LeNet-300-100, true for LeNet-5
+ */
+export function splitsBatch(plan: Pick<Plan, 'nsPerSample'>, batch: number): boolean {
+  return batch >= PARALLEL_MIN_BATCH && batch * plan.nsPerSample >= PARALLEL_MIN_NS;
+}
 export const MAX_THREADS = 16;
 /**
  * How long a thread spins on the control block before sleeping in Atomics.wait. Waking a sleeping thread
