@@ -5,6 +5,8 @@ describe('smallnets bench', () => {
   it('lenet300 on the runtime and onnxruntime: a table on stderr, the issue\'s JSON fields on stdout', async () => {
     const { code, stdout, stderr } = await runCli(['bench', 'lenet300', '--batch', '1,2', '--engines', 'runtime,onnxruntime', '--json']);
     expect(code, stderr).toBe(0);
+    // Which kernel build the runtime row timed (relaxed SIMD only where the engine has it).
+    expect(stderr).toMatch(/runtime kernels: wasm (relaxed SIMD \(fused multiply-add\)|SIMD128)/);
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(Object.keys(result).sort()).toEqual(['bundleBytes', 'command', 'model', 'results']);
     const rows = result['results'] as Array<Record<string, unknown>>;

@@ -38,7 +38,7 @@ export function register(program: Command): void {
         'bench out/lenet5.snn',
         'bench mobilenet_v1:0.25:128 --batch 1 --threads 2 --json',
       ])
-        .description('inference latency (median after warm-up) of the smallnets runtime, TF.js wasm and onnxruntime-node')
+        .description('inference latency (median after warm-up; the engines take turns in rounds) of the smallnets runtime, TF.js wasm and onnxruntime-node')
         .option('--batch <list>', 'comma-separated batch sizes', batchList, [1, 64])
         .option('--threads <n>', 'threads for the runtime (batches ≥ 16) and onnxruntime', positiveInt('--threads'), 1)
         .option('--engines <list>', `engines to run: ${BENCH_ENGINES.join(', ')}`, engineList, [...BENCH_ENGINES])
@@ -52,6 +52,10 @@ export function register(program: Command): void {
         report.results.map((r) => [r.engine, r.batch, r.threads, r.medianMs.toFixed(3), r.p90Ms.toFixed(3), r.note ?? '']),
       );
       if (report.bundleBytes !== null) log(`runtime browser bundle: ${report.bundleBytes.toLocaleString('en-US')} bytes (JS + wasm)`);
+      if (report.runtimeKernels !== null) {
+        const hint = report.runtimeKernels === 'wasm SIMD128' ? ' (relaxed SIMD: Node ≥ 22, or `node --experimental-wasm-relaxed-simd` on Node 20)' : '';
+        log(`runtime kernels: ${report.runtimeKernels}${hint}`);
+      }
       log(`runtime resident weights: ${report.runtimeWeightBytes.toLocaleString('en-US')} bytes (float32: ${report.float32WeightBytes.toLocaleString('en-US')})`);
       return {
         command: 'bench',

@@ -71,6 +71,8 @@ export interface BenchReport {
   /** Resident weight bytes of the runtime vs their float32 size. */
   runtimeWeightBytes: number;
   float32WeightBytes: number;
+  /** The runtime's kernels: relaxed SIMD (fused multiply-adds), plain SIMD128 or JS; null when it did not run. */
+  runtimeKernels: string | null;
 }
 
 /**
@@ -142,12 +144,17 @@ export async function benchInference(location: string, options: BenchOptions = {
     const loaded: Engine[] = [];
     let runtimeWeightBytes = 0;
     let float32WeightBytes = 0;
+    let runtimeKernels: string | null = null;
     if (engines.includes('runtime')) {
       const main: RuntimeVariant = { label: '', kernels: options.kernels ?? 'auto', quantizeActivations: options.quantizeActivations ?? false, relaxedSimd: options.relaxedSimd ?? true };
       for (const v of [main, ...(options.runtimeVariants ?? [])]) {
         const net = await loadRuntimeModel(snnBytes, { threads, kernels: v.kernels ?? 'auto', quantizeActivations: v.quantizeActivations ?? false, relaxedSimd: v.relaxedSimd ?? true });
         disposers.push(() => net.dispose());
-        if (v === main) ({ weightBytes: runtimeWeightBytes, float32WeightBytes } = net.describe());
+        if (v === main) {
+          const d = net.describe();
+          ({ weightBytes: runtimeWeightBytes, float32WeightBytes } = d);
+          runtimeKernels = d.engine === 'js' ? 'JS fallback (no WebAssembly SIMD)' : d.relaxedSimd ? 'wasm relaxed SIMD (fused multiply-add)' : 'wasm SIMD128';
+        }
         loaded.push({
           row: { engine: 'runtime', threads, ...(v === main ? {} : { variant: v.label }) },
           prepare: (batch) => {
@@ -203,7 +210,7 @@ export async function benchInference(location: string, options: BenchOptions = {
     }
     // Rows engine by engine, batches in the order asked.
     const results = loaded.flatMap((e) => timed.get(e)!);
-    return { model: location, inputShape, results, bundleBytes: await runtimeBundleBytes(), runtimeWeightBytes, float32WeightBytes };
+    return { model: location, inputShape, results, bundleBytes: await runtimeBundleBytes(), runtimeWeightBytes, float32WeightBytes, runtimeKernels };
   } finally {
     for (const dispose of disposers.reverse()) await dispose();
     opened.dispose();
