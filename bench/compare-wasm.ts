@@ -28,6 +28,11 @@ const rounds = Number(flag('--rounds') ?? 15);
 const bytes = new Uint8Array(readFileSync(file));
 const a = await loadRuntimeModel(bytes, { relaxedSimd: relaxed });
 const b = await loadRuntimeModel(bytes, { relaxedSimd: relaxed, wasmUrl: pathToFileURL(path.resolve(baseDir, 'smallnets-runtime.wasm')) });
+// Both builds must be the same kind: a BASE_DIR without the -relaxed twin would silently time relaxed against plain.
+if (a.describe().relaxedSimd !== b.describe().relaxedSimd) {
+  process.stderr.write(`compare-wasm: ${baseDir} has no ${relaxed ? 'smallnets-runtime-relaxed.wasm' : 'plain build'} to match the current one\n`);
+  process.exit(1);
+}
 const x = new Float32Array(batch * a.inputSize).map(() => Math.random() * 2 - 1);
 const ya = a.predict(x, batch);
 const yb = b.predict(x, batch);
@@ -48,9 +53,15 @@ function roundMs(net: typeof a): number {
 for (let i = 0; i < 3; i++) { roundMs(a); roundMs(b); }
 const ta: number[] = [];
 const tb: number[] = [];
+// Which build goes first alternates, so neither always follows the other.
 for (let r = 0; r < rounds; r++) {
-  ta.push(roundMs(a));
-  tb.push(roundMs(b));
+  if (r % 2 === 0) {
+    ta.push(roundMs(a));
+    tb.push(roundMs(b));
+  } else {
+    tb.push(roundMs(b));
+    ta.push(roundMs(a));
+  }
 }
 const ratio = median(ta.map((t, i) => t / tb[i]!));
 process.stderr.write(

@@ -124,6 +124,7 @@ interface CaseResult {
   runtimeWeightBytes: number;
   float32WeightBytes: number;
   bundleBytes: number | null;
+  samples: Record<string, number>;
 }
 
 async function runCase(c: Case, batch: number, threads: number): Promise<CaseResult> {
@@ -147,7 +148,8 @@ async function runCase(c: Case, batch: number, threads: number): Promise<CaseRes
       { label: 'simd128', quantizeActivations, relaxedSimd: false },
     ],
   });
-  const ms = (engine: string, variant?: string) => report.results.find((r) => r.engine === engine && r.variant === variant)?.medianMs ?? null;
+  const row = (engine: string, variant?: string) => report.results.find((r) => r.engine === engine && r.variant === variant);
+  const ms = (engine: string, variant?: string) => row(engine, variant)?.medianMs ?? null;
   const runtimeMs = ms('runtime')!;
   const onnxruntimeMs = ms('onnxruntime')!;
   const tfjsWasmMs = ms('tfjs-wasm');
@@ -166,6 +168,8 @@ async function runCase(c: Case, batch: number, threads: number): Promise<CaseRes
     runtimeWeightBytes: report.runtimeWeightBytes,
     float32WeightBytes: report.float32WeightBytes,
     bundleBytes: report.bundleBytes,
+    // Timed calls behind each median (a slow TF.js batch-64 row rests on one call per round).
+    samples: Object.fromEntries(report.results.map((r) => [r.variant === undefined ? r.engine : `${r.engine}-${r.variant}`, r.samples])),
   };
 }
 

@@ -48,8 +48,8 @@ export function register(program: Command): void {
       const { benchInference } = await import('../pipeline/bench-inference.js');
       const report = await benchInference(location, { batches: flags.batch, threads: flags.threads, engines: flags.engines, kernels: flags.kernels });
       printTable(
-        ['engine', 'batch', 'threads', 'median ms', 'p90 ms', 'note'],
-        report.results.map((r) => [r.engine, r.batch, r.threads, r.medianMs.toFixed(3), r.p90Ms.toFixed(3), r.note ?? '']),
+        ['engine', 'batch', 'threads', 'median ms', 'p90 ms', 'runs', 'note'],
+        report.results.map((r) => [r.engine, r.batch, r.threads, r.medianMs.toFixed(3), r.p90Ms.toFixed(3), r.samples, r.note ?? '']),
       );
       if (report.bundleBytes !== null) log(`runtime browser bundle: ${report.bundleBytes.toLocaleString('en-US')} bytes (JS + wasm)`);
       if (report.runtimeKernels !== null) {

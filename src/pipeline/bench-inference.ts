@@ -56,6 +56,8 @@ export interface BenchRow {
   threads: number;
   medianMs: number;
   p90Ms: number;
+  /** Timed calls behind medianMs and p90Ms. */
+  samples: number;
   /** Which of `runtimeVariants` (absent for the main configuration and other engines). */
   variant?: string;
   /** Why an engine's thread count differs from the one asked for. */
@@ -125,9 +127,11 @@ export async function benchInference(location: string, options: BenchOptions = {
   const budgetMs = options.budgetMs ?? 2000;
   if (!batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 4096)) throw new UsageError(`\`batch\` must list integers in [1, 4096], got ${batches.join(',')}`);
   if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new UsageError(`\`threads\` must be an integer in [1, 16], got ${threads}`);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`\`runs\` must be a positive integer, got ${runs}`);
   await initBackend('wasm'); // TF.js builds the model (and runs it on wasm when asked)
   const opened = await openLayersModel(location);
   const disposers: Array<() => void | Promise<void>> = [];
+  let completed = false;
   try {
     const model = opened.layers;
     const inputShape = model.inputs[0]!.shape.slice(1) as number[];
@@ -205,14 +209,33 @@ export async function benchInference(location: string, options: BenchOptions = {
         rounds: options.rounds ?? 10,
         maxRuns: runs,
         budgetMs,
+        // Orders differ between models, batches and thread counts, not only between rounds.
+        seed: seedOf(`${location} ${batch} ${threads}`),
       });
-      loaded.forEach((e, i) => timed.get(e)!.push({ ...e.row, batch, medianMs: timings[i]!.medianMs, p90Ms: timings[i]!.p90Ms }));
+      loaded.forEach((e, i) => timed.get(e)!.push({ ...e.row, batch, ...timings[i]! }));
     }
     // Rows engine by engine, batches in the order asked.
     const results = loaded.flatMap((e) => timed.get(e)!);
-    return { model: location, inputShape, results, bundleBytes: await runtimeBundleBytes(), runtimeWeightBytes, float32WeightBytes, runtimeKernels };
+    const report = { model: location, inputShape, results, bundleBytes: await runtimeBundleBytes(), runtimeWeightBytes, float32WeightBytes, runtimeKernels };
+    completed = true;
+    return report;
   } finally {
-    for (const dispose of disposers.reverse()) await dispose();
-    opened.dispose();
+    // Every disposer runs even when one throws; the first failure is reported unless the run had already failed.
+    let failure: unknown = null;
+    for (const dispose of [...disposers.reverse(), () => opened.dispose()]) {
+      try {
+        await dispose();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null && completed) throw failure;
   }
+}
+
+/** A 31-bit seed from text (FNV-1a). */
+function seedOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0) & 0x7fffffff;
 }

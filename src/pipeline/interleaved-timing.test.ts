@@ -12,22 +12,36 @@ describe('timeInterleaved', () => {
     const names = ['a', 'b', 'c', 'd'];
     const runners = names.map((name) => () => void log.push(name));
     const rounds = 8;
-    const timings = await timeInterleaved(runners, { warmup: 1, warmupMs: 0, rounds, maxRuns: rounds, budgetMs: 1000 });
+    const schedule: string[][] = Array.from({ length: rounds }, () => []);
+    const timings = await timeInterleaved(runners, { warmup: 1, warmupMs: 0, rounds, maxRuns: rounds, budgetMs: 1000, onBlock: (i, r) => schedule[r]!.push(names[i]!) });
     expect(log.slice(0, 4).join('')).toBe('abcd');
-    // Then per round one settle call and one timed call per runner (fast calls are settled): pairs.
-    const blocks = log.slice(4);
-    expect(blocks).toHaveLength(rounds * names.length * 2);
-    const order: string[] = [];
-    for (let i = 0; i < blocks.length; i += 2) {
-      expect(blocks[i + 1]).toBe(blocks[i]);
-      order.push(blocks[i]!);
-    }
-    const perRound = Array.from({ length: rounds }, (_, r) => order.slice(r * 4, r * 4 + 4).join(''));
-    for (const round of perRound) expect([...round].sort().join('')).toBe('abcd');
-    // No runner always follows the same one (a rotated fixed order would put 'a' behind 'd' every time).
-    const before = new Set(perRound.map((round) => round[(round.indexOf('a') + 3) % 4]));
+    // Every round holds one block per runner; each block is untimed settle calls then one timed call.
+    for (const round of schedule) expect([...round].sort().join('')).toBe('abcd');
+    expect(log.length - 4).toBeGreaterThanOrEqual(2 * rounds * names.length);
+    // No runner always sits behind the same one (a rotated fixed order would put 'a' behind 'd' every time).
+    const before = new Set(schedule.map((round) => round[(round.indexOf('a') + 3) % 4]));
     expect(before.size).toBeGreaterThan(1);
     expect(timings.map((t) => t.samples)).toEqual([rounds, rounds, rounds, rounds]);
+  });
+
+  it('the seed changes the orders; the same seed repeats them', async () => {
+    const orderOf = async (seed: number) => {
+      const schedule: number[] = [];
+      await timeInterleaved([0, 1, 2].map(() => () => {}), { warmup: 0, warmupMs: 0, rounds: 6, maxRuns: 6, budgetMs: 1000, seed, onBlock: (i) => schedule.push(i) });
+      return schedule.join('');
+    };
+    expect(await orderOf(3)).toBe(await orderOf(3));
+    expect(await orderOf(3)).not.toBe(await orderOf(4));
+  });
+
+  it('bad options are usage errors naming the option, before anything runs', async () => {
+    const options = { warmup: 1, warmupMs: 0, rounds: 2, maxRuns: 2, budgetMs: 10 };
+    const runs: string[] = [];
+    const runner = () => void runs.push('x');
+    await expect(timeInterleaved([runner], { ...options, maxRuns: 0 })).rejects.toThrow(/`maxRuns` must be an integer/);
+    await expect(timeInterleaved([runner], { ...options, rounds: Infinity })).rejects.toThrow(/`rounds`/);
+    await expect(timeInterleaved([runner], { ...options, budgetMs: Number.NaN })).rejects.toThrow(/`budgetMs`/);
+    expect(runs).toEqual([]);
   });
 
   it('an asynchronous runner is timed until its promise settles', async () => {
@@ -48,7 +62,7 @@ describe('timeInterleaved', () => {
   it('a call longer than its block still runs once per round, and no runner passes maxRuns', async () => {
     const counts = [0, 0];
     const timings = await timeInterleaved([() => void (counts[0]! += 1), () => busyWait(4)], { warmup: 0, warmupMs: 0, rounds: 5, maxRuns: 50, budgetMs: 5 });
-    expect(timings[1]!.samples).toBe(5); // one 4 ms call per 1 ms block
+    expect(timings[1]!.samples).toBe(5); // one timed 4 ms call per 1 ms block
     expect(timings[0]!.samples).toBeLessThanOrEqual(50);
     expect(timings[0]!.samples).toBeGreaterThanOrEqual(5);
   });

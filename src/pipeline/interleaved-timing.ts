@@ -7,6 +7,7 @@
  * each round: rotating one fixed order would keep every runner behind the same neighbour, and a neighbour's
  * lingering threads (ONNX Runtime's pool spins after a run) or cache footprint would always land on it.
  */
+import { UsageError } from '../errors.js';
 import { permutation } from '../random.js';
 
 /** One call of the thing timed; awaited when it returns a promise (onnxruntime-node sessions). */
@@ -22,6 +23,10 @@ export interface InterleaveOptions {
   maxRuns: number;
   /** Timed milliseconds per runner, spread evenly over the rounds (a call longer than its block still runs once per round). */
   budgetMs: number;
+  /** Seeds the order of each round (default 1): pass something that differs between the timings of one run. */
+  seed?: number;
+  /** Called as each block starts (runner index, round): the schedule, for logs and tests. */
+  onBlock?: (runner: number, round: number) => void;
 }
 
 export interface Timing {
@@ -32,10 +37,12 @@ export interface Timing {
 }
 
 /**
- * Below this a call gets one untimed call at the start of each block: another engine's just-finished threads
- * (ours spin 0.2 ms, ORT's pool spins too) and its cache footprint would land on the first timed call.
+ * A runner whose calls take less than this starts each block with untimed calls for at least SETTLE_MS (one call at
+ * least): another engine's just-finished threads (ours spin 0.2 ms, ORT's pool spins too) and its cache footprint
+ * would otherwise land on the first timed calls.
  */
 const SETTLE_BELOW_MS = 20;
+const SETTLE_MS = 0.5;
 
 const now = (): number => performance.now();
 
@@ -58,25 +65,38 @@ function quantile(sorted: readonly number[], q: number): number {
  *   { warmup: 5, warmupMs: 100, rounds: 10, maxRuns: 200, budgetMs: 1500 });
  */
 export async function timeInterleaved(runners: readonly TimedCall[], options: InterleaveOptions): Promise<Timing[]> {
-  const { warmup, warmupMs, maxRuns, budgetMs } = options;
-  const rounds = Math.max(1, Math.floor(options.rounds));
+  const { warmup, warmupMs, rounds, maxRuns, budgetMs, seed = 1 } = options;
+  const count = (name: string, v: number, min: number, max: number) => {
+    if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`\`${name}\` must be an integer in [${min}, ${max}], got ${v}`);
+  };
+  count('warmup', warmup, 0, 1e6);
+  count('rounds', rounds, 1, 1000);
+  count('maxRuns', maxRuns, 1, 1e7);
+  count('seed', seed, 0, 2 ** 31);
+  if (!(warmupMs >= 0 && warmupMs <= 60_000)) throw new UsageError(`\`warmupMs\` must be in [0, 60000], got ${warmupMs}`);
+  if (!(budgetMs > 0 && budgetMs <= 3_600_000)) throw new UsageError(`\`budgetMs\` must be in (0, 3600000], got ${budgetMs}`);
   const typical: number[] = [];
   for (const run of runners) {
     const until = now() + warmupMs;
     const warm: number[] = [];
     for (let i = 0; i < warmup || now() < until; i++) warm.push(await call(run));
     warm.sort((a, b) => a - b);
-    typical.push(quantile(warm, 0.5));
+    typical.push(warm.length > 0 ? quantile(warm, 0.5) : 0);
   }
   const samples: number[][] = runners.map(() => []);
   const perBlockRuns = Math.max(1, Math.ceil(maxRuns / rounds));
   const perBlockMs = budgetMs / rounds;
   for (let round = 0; round < rounds; round++) {
-    for (const i of permutation(runners.length, round + 1)) {
+    for (const i of permutation(runners.length, seed * 1009 + round + 1)) {
       const run = runners[i]!;
       const mine = samples[i]!;
       if (mine.length >= maxRuns) continue;
-      if (typical[i]! < SETTLE_BELOW_MS) await call(run);
+      options.onBlock?.(i, round);
+      if (typical[i]! < SETTLE_BELOW_MS) {
+        const settled = now() + SETTLE_MS;
+        do await call(run);
+        while (now() < settled);
+      }
       const blockStart = now();
       for (let n = 0; n < perBlockRuns && mine.length < maxRuns; n++) {
         mine.push(await call(run));

@@ -51,6 +51,23 @@ describe('bad input to predict', () => {
       net.dispose();
     });
   }
+
+  it('an infinite depthwise weight gives the same outputs on wasm (small padded map) as on the JS fallback', async () => {
+    // 4×4 'same': the wasm kernel would run it on a zero-padded copy, where 0·∞ = NaN at every border output.
+    const model = tfl.sequential({ layers: [tfl.layers.depthwiseConv2d({ inputShape: [4, 4, 4], kernelSize: 3, padding: 'same', useBias: false })] });
+    const kernel = new Float32Array(3 * 3 * 4).fill(0.25);
+    kernel[0] = Infinity; // top-left tap of channel 0
+    model.setWeights([tf.tensor(kernel, [3, 3, 4, 1])]);
+    const bytes = (await encodeModel(model)).bytes;
+    const x = Float32Array.from({ length: 64 }, (_, i) => (i % 7) / 7);
+    const [wasm, js] = await Promise.all([loadRuntimeModel(bytes, { engine: 'wasm' }), loadRuntimeModel(bytes, { engine: 'js' })]);
+    const a = wasm.predict(x, 1);
+    const b = js.predict(x, 1);
+    expect(Array.from(a, Number.isNaN)).toEqual(Array.from(b, Number.isNaN));
+    expect(a.filter(Number.isNaN).length).toBeLessThan(16);
+    wasm.dispose();
+    js.dispose();
+  });
 });
 
 describe('hostile or unsupported files fail before large allocations', () => {

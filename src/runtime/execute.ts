@@ -84,7 +84,7 @@ export function runPlan(k: Kernels, plan: Plan, layout: ArenaLayout, base: numbe
       }
       case 'depthwise': {
         const g = s.g;
-        k.depthwise(at(s.x), batch, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL, g.outH, g.outW, s.mult, s.w, s.bias, at(s.y), s.lo, s.hi, base + layout.im2col);
+        k.depthwise(at(s.x), batch, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL, g.outH, g.outW, s.mult, s.w, s.bias, at(s.y), s.lo, s.hi, s.padded ? base + layout.im2col : 0);
         break;
       }
       case 'pool': {

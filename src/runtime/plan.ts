@@ -20,7 +20,11 @@ export type Step =
       kind: 'matmul'; form: WeightForm; a: Slot; c: Slot; geometry: ConvGeometry | null; rows: number; k: number; n: number;
       w: number; w2: number; w3: number; bias: number; scale: number; lo: number; hi: number;
     }
-  | { kind: 'depthwise'; x: Slot; y: Slot; g: ConvGeometry; mult: number; w: number; bias: number; lo: number; hi: number }
+  | {
+      kind: 'depthwise'; x: Slot; y: Slot; g: ConvGeometry; mult: number; w: number; bias: number; lo: number; hi: number;
+      /** Run on a zero-padded copy in the im2col scratch (depthwisePaddedFloats; finite weights only: 0·∞ is NaN). */
+      padded: boolean;
+    }
   | { kind: 'pool'; mode: number; x: Slot; y: Slot; g: ConvGeometry }
   | { kind: 'globalPool'; mode: number; x: Slot; y: Slot; hw: number; c: number }
   | { kind: 'add'; a: Slot; b: Slot; y: Slot; size: number; lo: number; hi: number }
@@ -163,8 +167,11 @@ export function planOps(ops: Op[], shapeOf: (value: number) => number[], input: 
         const w = region.add(op.weights);
         const bias = region.add(op.bias);
         // A small padded depthwise conv copies each image into the im2col scratch with its zero border.
-        scratchFloats.im2col = Math.max(scratchFloats.im2col, depthwisePaddedFloats(g, op.mult));
-        steps.push({ kind: 'depthwise', x, y: write(op.output, g.outH * g.outW * co), g, mult: op.mult, w, bias, ...clampArgs(op.clamp) });
+        // The padded copy multiplies its zero border by every tap: with an infinite or NaN weight that gives NaN where
+        // the clipped window (and the JS fallback) skips the tap, so such weights keep the clipped kernel.
+        const paddedFloats = op.weights.every(Number.isFinite) ? depthwisePaddedFloats(g, op.mult) : 0;
+        scratchFloats.im2col = Math.max(scratchFloats.im2col, paddedFloats);
+        steps.push({ kind: 'depthwise', x, y: write(op.output, g.outH * g.outW * co), g, mult: op.mult, w, bias, ...clampArgs(op.clamp), padded: paddedFloats > 0 });
         nsPerSample += (g.outH * g.outW * co * g.kh * g.kw) / KERNEL_COST.depthwiseMacsPerNs;
         layers.push({ name: op.name, kernel: 'depthwise f32', weightBytes: op.weights.byteLength + (op.bias?.byteLength ?? 0), float32Bytes: op.weights.byteLength + (op.bias?.byteLength ?? 0), macsPerSample: g.outH * g.outW * co * g.kh * g.kw });
         continue;

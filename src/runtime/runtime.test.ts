@@ -93,6 +93,7 @@ describe('threads', () => {
     const { bytes, input, expected } = await referenceCase(() => lenet300(), 64, 6);
     const one = await loadRuntimeModel(bytes, { engine: 'wasm' });
     const two = await loadRuntimeModel(bytes, { engine: 'wasm', threads: 2 });
+    expect(splitsBatch(two.plan, 64)).toBe(true); // the dense MLP has enough work to split
     const y = one.predict(input, 64);
     expect(maxRelativeError(y, expected)).toBeLessThan(1e-4);
     for (let run = 0; run < 2; run++) expect(two.predict(input, 64)).toEqual(y);
@@ -122,6 +123,7 @@ describe('threads', () => {
     const one = await loadRuntimeModel(bytes, { engine: 'wasm' });
     const two = await loadRuntimeModel(bytes, { engine: 'wasm', threads: 2 });
     expect(two.describe().threads).toBe(2);
+    expect(splitsBatch(two.plan, 33)).toBe(true);
     const y = two.predict(input, 33);
     // Chunks of 17 and 16 rows tile differently from 33 rows, so sums may round differently.
     expect(maxRelativeError(y, one.predict(input, 33))).toBeLessThan(1e-6);

@@ -62,7 +62,8 @@ export function usesDirectConv(form: string, n: number): boolean {
  * output pixels per image run on a zero-padded copy of each image, so that every output row is an interior row
  * (depthwise-row.ts): at 8×8 and 4×4 (MobileNets' last stages) the clipped border
  * windows had been most pixels and ran at half the interior's speed. At stride 2 the copy (about half the
- * multiply-adds' count in floats) cost more than it saved.
+ * multiply-adds' count in floats) cost more than it saved. The plan passes the scratch only for finite weights
+ * (0·∞ on the zero border would be NaN where the clipped window skips the tap).
  */
 export const DEPTHWISE_PAD_MAX_PIXELS = 64;
 

@@ -304,7 +304,8 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
   // Small maps through the zero-padded copy: 4×4 and 8×8 'same' at stride 1 (MobileNetV2's last stages), 5×7 with rows
   // of 7 (a four-pixel step and three single pixels) and 3×9; NaN and Infinity inputs must reach exactly the outputs
   // whose windows hold them (as the clipped-window kernels and the JS fallback do).
-  for (const [h, w, c, s, padT, padL] of [[4, 4, 12, 1, 1, 1], [8, 8, 8, 1, 1, 1], [5, 7, 4, 1, 1, 1], [3, 9, 8, 1, 1, 1]] as const) {
+  // [4, 5, 8, 1, 0, 0]: padding only at the bottom and right (windows run past the last row and column).
+  for (const [h, w, c, s, padT, padL] of [[4, 4, 12, 1, 1, 1], [8, 8, 8, 1, 1, 1], [5, 7, 4, 1, 1, 1], [3, 9, 8, 1, 1, 1], [4, 5, 8, 1, 0, 0]] as const) {
     it(`depthwise 3x3 x=[2,${h},${w},${c}] s=${s} pad ${padT},${padL} on a padded copy, NaN and Infinity inputs`, () => {
       const outH = Math.ceil(h / s), outW = Math.ceil(w / s);
       const g = { h, w, c, kh: 3, kw: 3, sh: s, sw: s, padT, padL, outH, outW };
@@ -362,12 +363,16 @@ describe('conv, pool and elementwise kernels (wasm = js)', () => {
     });
   }
   for (const mode of [0, 1]) {
-    it(`${mode === 0 ? 'max' : 'average'} pool 2x2 s=2: x=[2,6,6,8] valid (the unrolled path) and x=[1,5,7,6] same (borders, channel tail)`, () => {
+    it(`${mode === 0 ? 'max' : 'average'} pool 2x2 s=2: x=[2,6,6,8] valid (the unrolled path), x=[1,5,7,6] same (borders, channel tail), x=[1,5,5,4] valid`, () => {
       const L = new Layout();
       const pa = L.put(seededValues(2 * 6 * 6 * 8, 29)), pb = L.put(seededValues(5 * 7 * 6, 30));
       const ya = L.space(2 * 3 * 3 * 8), yb = L.space(3 * 4 * 6);
       close(both(L, (K) => K.pool(mode, pa, 2, 6, 6, 8, 2, 2, 2, 2, 0, 0, 3, 3, ya), ya, 2 * 3 * 3 * 8));
       close(both(L, (K) => K.pool(mode, pb, 1, 5, 7, 6, 2, 2, 2, 2, 0, 0, 3, 4, yb), yb, 3 * 4 * 6));
+      // Valid over odd sizes: 5×5 → 2×2, the last row and column of the image unread.
+      const pc = L.put(seededValues(5 * 5 * 4, 31));
+      const yc = L.space(2 * 2 * 4);
+      close(both(L, (K) => K.pool(mode, pc, 1, 5, 5, 4, 2, 2, 2, 2, 0, 0, 2, 2, yc), yc, 2 * 2 * 4));
     });
   }
   it('max pool 2x2 s=2 valid over 10 channels (vectors and a scalar tail): NaN, ±Infinity and signed zeros', () => {

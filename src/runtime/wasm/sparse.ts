@@ -272,9 +272,10 @@ function tile4(scratch: usize, kBytes: usize, rows: i32, counts: usize, rowsIdx:
 }
 
 function row1(a: usize, counts: usize, rowsIdx: usize, values: usize, n: i32, bias: usize, c: usize, lo: f32, hi: f32): void {
-  // Four partial sums in the lanes of one vector (nonzero e into lane e mod 4 of its column's run, the rest into
-  // lane 0), multiplied and added separately as the JS fallback's scalars are: the same bits. Per four nonzeros two
-  // vector loads (rows, values) and four lane loads of A, instead of twelve scalar loads.
+  // Four f32 partial sums in the lanes of one vector (nonzero e into lane e mod 4 of its column's run, the rest into
+  // lane 0), multiplied and added separately (no fused multiply-add): the same bits as the scalar four-sum loop this
+  // replaced. The JS fallback sums in float64 and rounds once, so the two differ in the last bits (tests allow 1e-5).
+  // Per four nonzeros two vector loads (rows, values) and four lane loads of A, instead of twelve scalar loads.
   let e: usize = 0;
   for (let col = 0; col < n; col++) {
     const end = e + <usize>load<i32>(counts + (<usize>col << 2));
