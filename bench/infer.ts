@@ -64,11 +64,14 @@ function prune(values: Float32Array, keep: number): void {
   values.forEach((v, i) => (values[i] = Math.abs(v) < threshold ? 0 : v));
 }
 
+/** Version of the MobileNet variants' recipe (2: pruned90 prunes the classifier too). */
+const RECIPE = 2;
+
 /** A zoo MobileNet with random weights as .snn: dense, 90%-pruned 1×1 convolutions and classifier, or 8-bit affine kernels. */
 function mobilenet(spec: string, variant: Variant): () => Promise<string> {
   return async () => {
-    // The version suffix retires cached files made by an earlier recipe (pruned90 before v2 kept the classifier dense).
-    const file = path.join(CACHE, `${spec.replace(/:/g, '_')}_${variant}${variant === 'pruned90' ? '-v2' : ''}.snn`);
+    // RECIPE retires cached files made by an earlier recipe: bump it when this function changes what it writes.
+    const file = path.join(CACHE, `${spec.replace(/:/g, '_')}_${variant}.recipe${RECIPE}.snn`);
     if (existsSync(file)) return file;
     await tf.setBackend('cpu');
     const model = buildZooModel(spec, 1);
