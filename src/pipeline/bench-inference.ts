@@ -144,6 +144,8 @@ export async function benchInference(location: string, options: BenchOptions = {
     interface Engine {
       row: Pick<BenchRow, 'engine' | 'threads' | 'variant' | 'note'>;
       prepare: (batch: number) => TimedCall;
+      /** Idle time after its blocks while its threads still spin (see InterleaveOptions.lingerMs). */
+      lingerMs: number;
     }
     const loaded: Engine[] = [];
     let runtimeWeightBytes = 0;
@@ -161,6 +163,8 @@ export async function benchInference(location: string, options: BenchOptions = {
         }
         loaded.push({
           row: { engine: 'runtime', threads, ...(v === main ? {} : { variant: v.label }) },
+          // Its workers spin 0.2 ms (SPIN_MS) before they sleep.
+          lingerMs: threads > 1 ? 1 : 0,
           prepare: (batch) => {
             const x = inputs.get(batch)!;
             return () => void net.predict(x, batch);
@@ -171,6 +175,7 @@ export async function benchInference(location: string, options: BenchOptions = {
     if (engines.includes('tfjs-wasm')) {
       loaded.push({
         row: { engine: 'tfjs-wasm', threads: 1, ...(threads > 1 ? { note: 'TF.js wasm runs one thread under Node' } : {}) },
+        lingerMs: 0,
         prepare: (batch) => {
           const x = tf.tensor(inputs.get(batch)!, [batch, ...inputShape]);
           disposers.push(() => x.dispose());
@@ -194,6 +199,8 @@ export async function benchInference(location: string, options: BenchOptions = {
       const inputName = session.inputNames[0]!;
       loaded.push({
         row: { engine: 'onnxruntime', threads },
+        // Its intra-op pool spins ~30–40 ms after a run on this machine: 100 ms leaves a margin.
+        lingerMs: threads > 1 ? 100 : 0,
         prepare: (batch) => {
           const feeds = { [inputName]: new ort.Tensor('float32', inputs.get(batch)!, [batch, ...inputShape]) };
           // Sessions run asynchronously: whole awaited runs are timed.
@@ -211,6 +218,7 @@ export async function benchInference(location: string, options: BenchOptions = {
         budgetMs,
         // Orders differ between models, batches and thread counts, not only between rounds.
         seed: seedOf(`${location} ${batch} ${threads}`),
+        lingerMs: loaded.map((e) => e.lingerMs),
       });
       loaded.forEach((e, i) => timed.get(e)!.push({ ...e.row, batch, ...timings[i]! }));
     }

@@ -34,6 +34,24 @@ describe('timeInterleaved', () => {
     expect(await orderOf(3)).not.toBe(await orderOf(4));
   });
 
+  it('a runner with lingerMs is followed by that much idle time before the next block', async () => {
+    const starts: Array<{ runner: number; at: number }> = [];
+    const ends: number[] = [0, 0];
+    const runners = [0, 1].map((i) => () => void (ends[i] = performance.now()));
+    await timeInterleaved(runners, {
+      warmup: 1, warmupMs: 0, rounds: 4, maxRuns: 4, budgetMs: 1000, lingerMs: [15, 0],
+      onBlock: (runner) => starts.push({ runner, at: performance.now() }),
+    });
+    // Every block that follows one of runner 0's starts ≥ 15 ms after runner 0's last call.
+    let followed = 0;
+    for (let j = 1; j < starts.length; j++) {
+      if (starts[j - 1]!.runner !== 0) continue;
+      followed++;
+      expect(starts[j]!.at - starts[j - 1]!.at).toBeGreaterThanOrEqual(14.5);
+    }
+    expect(followed).toBeGreaterThan(0);
+  });
+
   it('bad options are usage errors naming the option, before anything runs', async () => {
     const options = { warmup: 1, warmupMs: 0, rounds: 2, maxRuns: 2, budgetMs: 10 };
     const runs: string[] = [];

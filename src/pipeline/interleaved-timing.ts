@@ -27,6 +27,13 @@ export interface InterleaveOptions {
   seed?: number;
   /** Called as each block starts (runner index, round): the schedule, for logs and tests. */
   onBlock?: (runner: number, round: number) => void;
+  /**
+   * Per runner, milliseconds to sit idle after its warm-up and each of its blocks: an engine whose idle threads keep
+   * spinning (onnxruntime-node's intra-op pool on 2 threads spins ~30–40 ms after its last run here) would otherwise
+   * take a core from whatever runs next — the runtime's LeNet-5 batch 64 on 2 threads measured 3.2 ms right after ORT,
+   * 1.56 ms 40 ms later and 1.51 ms with no ORT session in the process.
+   */
+  lingerMs?: readonly number[];
 }
 
 export interface Timing {
@@ -45,6 +52,7 @@ const SETTLE_BELOW_MS = 20;
 const SETTLE_MS = 0.5;
 
 const now = (): number => performance.now();
+const idle = (ms: number): Promise<void> => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 async function call(run: TimedCall): Promise<number> {
   const t = now();
@@ -65,7 +73,7 @@ function quantile(sorted: readonly number[], q: number): number {
  *   { warmup: 5, warmupMs: 100, rounds: 10, maxRuns: 200, budgetMs: 1500 });
  */
 export async function timeInterleaved(runners: readonly TimedCall[], options: InterleaveOptions): Promise<Timing[]> {
-  const { warmup, warmupMs, rounds, maxRuns, budgetMs, seed = 1 } = options;
+  const { warmup, warmupMs, rounds, maxRuns, budgetMs, seed = 1, lingerMs = [] } = options;
   const count = (name: string, v: number, min: number, max: number) => {
     if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`\`${name}\` must be an integer in [${min}, ${max}], got ${v}`);
   };
@@ -75,13 +83,15 @@ export async function timeInterleaved(runners: readonly TimedCall[], options: In
   count('seed', seed, 0, 2 ** 31);
   if (!(warmupMs >= 0 && warmupMs <= 60_000)) throw new UsageError(`\`warmupMs\` must be in [0, 60000], got ${warmupMs}`);
   if (!(budgetMs > 0 && budgetMs <= 3_600_000)) throw new UsageError(`\`budgetMs\` must be in (0, 3600000], got ${budgetMs}`);
+  if (!lingerMs.every((ms) => ms >= 0 && ms <= 10_000)) throw new UsageError(`\`lingerMs\` must hold values in [0, 10000], got ${lingerMs.join(', ')}`);
   const typical: number[] = [];
-  for (const run of runners) {
+  for (const [r, run] of runners.entries()) {
     const until = now() + warmupMs;
     const warm: number[] = [];
     for (let i = 0; i < warmup || now() < until; i++) warm.push(await call(run));
     warm.sort((a, b) => a - b);
     typical.push(warm.length > 0 ? quantile(warm, 0.5) : 0);
+    await idle(lingerMs[r] ?? 0);
   }
   const samples: number[][] = runners.map(() => []);
   const perBlockRuns = Math.max(1, Math.ceil(maxRuns / rounds));
@@ -102,6 +112,7 @@ export async function timeInterleaved(runners: readonly TimedCall[], options: In
         mine.push(await call(run));
         if (now() - blockStart >= perBlockMs) break;
       }
+      await idle(lingerMs[i] ?? 0);
     }
   }
   return samples.map((values) => {
