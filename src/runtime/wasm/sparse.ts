@@ -125,6 +125,28 @@ function flushColumns(ot: usize, rows: i32, cols: i32, c: usize, cBytes: usize):
 }
 
 /**
+ * Sixteen rows of one output column: `bv` (the bias) + Σ over nonzeros e … end−1 of value × the tile's row (rows 0–15
+ * from `base`, four accumulators), clamped and stored as four vectors at `o`. tile16's columns, and each half of
+ * tile32's columns with many nonzeros.
+ */
+@inline function column16(base: usize, kBytes: usize, e: usize, end: usize, rowsIdx: usize, values: usize, bv: v128,
+                          vlo: v128, vhi: v128, o: usize): void {
+  let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+  for (let f = e; f < end; f++) {
+    const w = v128.load32_splat(values + (f << 2));
+    const t = base + <usize>load<i32>(rowsIdx + (f << 2)) * kBytes;
+    a0 = madd(w, v128.load(t), a0);
+    a1 = madd(w, v128.load(t, 16), a1);
+    a2 = madd(w, v128.load(t, 32), a2);
+    a3 = madd(w, v128.load(t, 48), a3);
+  }
+  v128.store(o, clampv(a0, vlo, vhi));
+  v128.store(o, clampv(a1, vlo, vhi), 16);
+  v128.store(o, clampv(a2, vlo, vhi), 32);
+  v128.store(o, clampv(a3, vlo, vhi), 48);
+}
+
+/**
  * Output tiles of 32 rows: each column's eight accumulators (rows in lanes) are clamped and stored as eight vectors
  * into `ot` ([4][32] floats); every four columns the tile is transposed into C. With few nonzeros per column
  * (MobileNet's 90%-pruned 1×1 convolutions: ~1–15) the 32 scalar stores per column had cost more than the
@@ -147,23 +169,8 @@ export function tile32(scratch: usize, kBytes: usize, counts: usize, rowsIdx: us
         // nonzero took 3.2 ns per tile, with four in each of two passes 2.5 (LeNet-5's conv2: ~64 a column); with few
         // nonzeros the second pass's setup costs more (MobileNetV2 pruned90 5% slower overall).
         const bv = f32x4.splat(b);
-        for (let half: usize = 0; half < 128; half += 64) {
-          let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
-          const base = scratch + half;
-          for (let f = e; f < end; f++) {
-            const w = v128.load32_splat(values + (f << 2));
-            const t = base + <usize>load<i32>(rowsIdx + (f << 2)) * kBytes;
-            a0 = madd(w, v128.load(t), a0);
-            a1 = madd(w, v128.load(t, 16), a1);
-            a2 = madd(w, v128.load(t, 32), a2);
-            a3 = madd(w, v128.load(t, 48), a3);
-          }
-          const oh = o + half;
-          v128.store(oh, clampv(a0, vlo, vhi));
-          v128.store(oh, clampv(a1, vlo, vhi), 16);
-          v128.store(oh, clampv(a2, vlo, vhi), 32);
-          v128.store(oh, clampv(a3, vlo, vhi), 48);
-        }
+        column16(scratch, kBytes, e, end, rowsIdx, values, bv, vlo, vhi, o);
+        column16(scratch + 64, kBytes, e, end, rowsIdx, values, bv, vlo, vhi, o + 64);
         e = end;
         continue;
       }
@@ -206,21 +213,9 @@ function tile16(scratch: usize, kBytes: usize, counts: usize, rowsIdx: usize, va
       const col = col0 + j;
       const count = <usize>load<i32>(counts + (<usize>col << 2));
       const b = bias != 0 ? load<f32>(bias + (<usize>col << 2)) : 0;
-      let a0 = f32x4.splat(b), a1 = a0, a2 = a0, a3 = a0;
       const end = e + count;
-      for (; e < end; e++) {
-        const w = v128.load32_splat(values + (e << 2));
-        const t = scratch + <usize>load<i32>(rowsIdx + (e << 2)) * kBytes;
-        a0 = madd(w, v128.load(t), a0);
-        a1 = madd(w, v128.load(t, 16), a1);
-        a2 = madd(w, v128.load(t, 32), a2);
-        a3 = madd(w, v128.load(t, 48), a3);
-      }
-      const o = ot + (<usize>j << 6);
-      v128.store(o, clampv(a0, vlo, vhi));
-      v128.store(o, clampv(a1, vlo, vhi), 16);
-      v128.store(o, clampv(a2, vlo, vhi), 32);
-      v128.store(o, clampv(a3, vlo, vhi), 48);
+      column16(scratch, kBytes, e, end, rowsIdx, values, f32x4.splat(b), vlo, vhi, ot + (<usize>j << 6));
+      e = end;
     }
     const dst = c + (<usize>col0 << 2);
     if (cols == 4) flushTile(ot, 16, dst, cBytes);
