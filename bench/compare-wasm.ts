@@ -10,9 +10,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import v8 from 'node:v8';
 import { loadRuntimeModel } from '../src/runtime/index.js';
-import { relaxedSimdSupported } from '../src/runtime/wasm-module.js';
+import { flagValue, useRelaxedSimd } from './bench-args.js';
 
 const args = process.argv.slice(2);
 const [file, baseDir] = args;
@@ -20,9 +19,8 @@ if (file === undefined || baseDir === undefined) {
   process.stderr.write('usage: tsx bench/compare-wasm.ts MODEL.snn BASE_DIR [--batch N] [--rounds R] [--no-relaxed-simd]\n');
   process.exit(2);
 }
-const relaxed = !args.includes('--no-relaxed-simd');
-if (relaxed && !relaxedSimdSupported()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const relaxed = useRelaxedSimd(args);
+const flag = (name: string) => flagValue(args, name);
 const batch = Number(flag('--batch') ?? 1);
 const rounds = Number(flag('--rounds') ?? 15);
 const bytes = new Uint8Array(readFileSync(file));

@@ -12,7 +12,6 @@
  * Without --case, every case runs at batch 1 and 64 on 1 and 2 threads and a table goes to stderr.
  */
 import { execFileSync } from 'node:child_process';
-import v8 from 'node:v8';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,14 +23,13 @@ import { encodeModel, type EncodingHints } from '../src/models/snn-model.js';
 import { benchInference, timeRuns } from '../src/pipeline/bench-inference.js';
 import { compileKernels, instantiateKernels, relaxedSimdSupported } from '../src/runtime/wasm-module.js';
 import { symmetricInt8Hint } from '../src/runtime/reference.test-util.js';
+import { flagValue, useRelaxedSimd } from './bench-args.js';
 
 const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const flag = (name: string) => flagValue(args, name);
 const json = args.includes('--json');
-// Node 20's V8 (11.3) has relaxed SIMD behind a flag; Node ≥ 22 and Chrome ≥ 114 have it on. The runtime's
-// relaxed build (fused multiply-adds) is what those engines run, so turn it on here (before any wasm is compiled)
-// unless --no-relaxed-simd; the "SIMD128 ms" column always times the plain build beside it.
-if (!args.includes('--no-relaxed-simd') && !relaxedSimdSupported()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+// The relaxed build unless --no-relaxed-simd; the "SIMD128 ms" column always times the plain build beside it.
+useRelaxedSimd(args);
 const CACHE = 'out/bench-infer';
 
 type Variant = 'dense' | 'pruned90' | 'int8';

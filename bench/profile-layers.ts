@@ -8,13 +8,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import v8 from 'node:v8';
 import { renderTable } from '../src/analysis/text-table.js';
 import { timeRuns } from '../src/pipeline/bench-inference.js';
 import { runPlan } from '../src/runtime/execute.js';
 import { loadRuntimeModel } from '../src/runtime/index.js';
 import type { Step } from '../src/runtime/plan.js';
-import { relaxedSimdSupported } from '../src/runtime/wasm-module.js';
+import { flagValue, useRelaxedSimd } from './bench-args.js';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -23,9 +22,8 @@ if (file === undefined) {
   process.exit(2);
 }
 // As bench/infer.ts: the relaxed-SIMD (FMA) kernels unless --no-relaxed-simd (Node 20 has them behind a flag).
-const relaxed = !args.includes('--no-relaxed-simd');
-if (relaxed && !relaxedSimdSupported()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const relaxed = useRelaxedSimd(args);
+const flag = (name: string) => flagValue(args, name);
 const batch = Number(flag('--batch') ?? 1);
 const kernels = (flag('--kernels') ?? 'auto') as 'auto' | 'dense';
 const wasmDir = flag('--wasm');

@@ -3,8 +3,8 @@
  * blocks of RUNS runs, five repeats, median of each block), to see whether the second thread helps on this machine
  * right now. A diagnostic beside bench/infer.ts (which compares engines); it prints one line, no JSON.
  */
-import v8 from 'node:v8';
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+import { useRelaxedSimd } from './bench-args.js';
+useRelaxedSimd([]);
 const { loadRuntimeModel } = await import('../src/runtime/index.js');
 const file = process.argv[2]!;
 const batch = Number(process.argv[3] ?? 64);
