@@ -1,6 +1,7 @@
 /**
- * An exclusive lock on an output path while it is being written: `TARGET.lock`, created with
- * O_CREAT|O_EXCL (so exactly one process creates it) and holding the writer's pid. A second process
+ * An exclusive lock on an output path while it is being written: `TARGET.lock`, holding the writer's pid from the
+ * moment it exists (a hard link to a file written first: link fails when the lock exists, so exactly one process
+ * creates it). A second process
  * writing the same output at the same time fails at once with a message naming the first one; the
  * result on disk is always one writer's whole output, never a mix.
  *
@@ -8,7 +9,7 @@
  * it is first renamed to a unique name, so of two processes taking over the same stale lock only one
  * succeeds, and if what was renamed turns out to be a live process's fresh lock it is put back.
  */
-import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { RuntimeError } from '../errors.js';
 
@@ -40,6 +41,22 @@ function busy(target: string, pid: number): RuntimeError {
 }
 
 /**
+ * Create `file` holding this process's pid, or fail with EEXIST: the pid goes into a private file first, which is
+ * then hard-linked to `file` (link fails if `file` exists), so the lock never exists empty. Creating it with
+ * O_EXCL and writing the pid after let a second writer read it empty in between, take it for a stale lock and
+ * move it aside, and then both processes wrote the output (atomic-write-processes.test.ts saw both succeed).
+ */
+async function createWithPid(file: string, attempt: number): Promise<void> {
+  const mine = `${file}.new-${process.pid}-${Date.now()}-${attempt}`;
+  await writeFile(mine, `${process.pid}\n`, { flag: 'wx' });
+  try {
+    await link(mine, file);
+  } finally {
+    await rm(mine, { force: true });
+  }
+}
+
+/**
  * Take the lock of `target`; returns a synchronous release (safe to call from an exit handler).
  * @example
  * const release = await acquireOutLock('/out/lenet5');
@@ -49,12 +66,7 @@ export async function acquireOutLock(target: string): Promise<() => void> {
   const file = lockPath(target);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      const handle = await open(file, 'wx');
-      try {
-        await handle.writeFile(`${process.pid}\n`);
-      } finally {
-        await handle.close();
-      }
+      await createWithPid(file, attempt);
       return () => {
         try {
           if (Number.parseInt(readFileSync(file, 'utf8'), 10) === process.pid) unlinkSync(file);
