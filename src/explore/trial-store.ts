@@ -15,6 +15,7 @@ import path from 'node:path';
 import { RuntimeError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../models/atomic-write.js';
 import { releaseOnInterrupt } from '../models/interrupt-cleanup.js';
+import { createPidFile, processAlive } from '../models/out-lock.js';
 import { parseTrialLog, type TrialRecord } from './trial-record.js';
 import { sha256Hex } from './trial-key.js';
 
@@ -166,15 +167,6 @@ export class TrialStore {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * One explore per directory: `explore.lock` holds the owner's pid (created exclusively). A lock
  * whose process is gone (a run killed with kill -9) is taken over. Returns the release function,
@@ -184,9 +176,7 @@ function acquireLock(dir: string, note: (message: string) => void): () => void {
   const file = path.join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
+      createPidFile(file); // never exists empty: an empty lock read by a racer looked stale
       let released = false;
       // Ctrl-C or SIGTERM while explore waits on its trials removes the lock before the process ends.
       const disarm = releaseOnInterrupt(() => release());

@@ -9,8 +9,8 @@
  * it is first renamed to a unique name, so of two processes taking over the same stale lock only one
  * succeeds, and if what was renamed turns out to be a live process's fresh lock it is put back.
  */
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { link, readFile, rename, rm } from 'node:fs/promises';
+import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { RuntimeError } from '../errors.js';
 
 /** The lock file of an output path. */
@@ -41,18 +41,20 @@ function busy(target: string, pid: number): RuntimeError {
 }
 
 /**
- * Create `file` holding this process's pid, or fail with EEXIST: the pid goes into a private file first, which is
- * then hard-linked to `file` (link fails if `file` exists), so the lock never exists empty. Creating it with
- * O_EXCL and writing the pid after let a second writer read it empty in between, take it for a stale lock and
- * move it aside, and then both processes wrote the output (atomic-write-processes.test.ts saw both succeed).
+ * Create `file` holding this process's pid, or throw EEXIST: the pid goes into a private file first, which is then
+ * hard-linked to `file` (link fails if `file` exists), so a lock never exists empty. Creating it with O_EXCL and
+ * writing the pid after let a second writer read it empty in between, take it for a stale lock and remove it, and
+ * then both processes wrote (atomic-write-processes.test.ts saw both writers succeed). Synchronous: a few small
+ * file operations, also used for explore's directory lock.
+ * @example createPidFile('/out/lenet5.lock');
  */
-async function createWithPid(file: string, attempt: number): Promise<void> {
-  const mine = `${file}.new-${process.pid}-${Date.now()}-${attempt}`;
-  await writeFile(mine, `${process.pid}\n`, { flag: 'wx' });
+export function createPidFile(file: string): void {
+  const mine = `${file}.new-${process.pid}-${Date.now()}`;
+  writeFileSync(mine, `${process.pid}\n`, { flag: 'wx' });
   try {
-    await link(mine, file);
+    linkSync(mine, file);
   } finally {
-    await rm(mine, { force: true });
+    rmSync(mine, { force: true });
   }
 }
 
@@ -66,7 +68,7 @@ export async function acquireOutLock(target: string): Promise<() => void> {
   const file = lockPath(target);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      await createWithPid(file, attempt);
+      createPidFile(file);
       return () => {
         try {
           if (Number.parseInt(readFileSync(file, 'utf8'), 10) === process.pid) unlinkSync(file);
